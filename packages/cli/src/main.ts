@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+// opendcc: the command line of cli-contract.md. Bad usage exits 2 with a one-line message; bad
+// input is reported per input in the JSON lines, never as a stack trace.
+import { parseArgs } from "node:util";
+import { inspect, mac, verify } from "./commands/gbcs.js";
+import { selftest } from "./commands/selftest.js";
+import { UsageError } from "./output.js";
+
+const HELP = `opendcc — an open implementation of the GB smart-metering DCC
+
+Usage: opendcc <command> [options] [FILE... | -]
+
+GBCS messages (hex or base64 files, or - for one message per line on stdin; JSON Lines out):
+  gbcs inspect FILE...                   header facts: form, CRA, counter, parties, message code, use case
+  gbcs verify FILE... --keystore DIR     check every MAC, signature and encrypted block the keys allow
+  gbcs mac FILE... --keystore DIR        MAC-protect a General-Signing APDU into its DD command
+
+Other:
+  selftest                               known-answer tests of the WASM kernel on this runtime
+  help                                   this text
+
+Exit status: 0 every input ok, 1 some input not ok, 2 bad usage.
+Keystore folders hold <eui>[-pp]-<ds|ka>.<pem|key> files (certificates and PKCS#8 keys).`;
+
+type Options = { keystore?: string | undefined };
+
+async function run(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options: { keystore: { type: "string" }, help: { type: "boolean", short: "h" } },
+    allowPositionals: true,
+    strict: true,
+  });
+  const [command, ...rest] = positionals;
+  const options: Options = { keystore: values.keystore };
+  if (values.help || command === "help") {
+    console.log(HELP);
+    return 0;
+  }
+  switch (command) {
+    case undefined: {
+      console.log(HELP);
+      console.log("\nKernel self-test:");
+      return (await selftest(console.log)) === 0 ? 0 : 1;
+    }
+    case "selftest":
+      return (await selftest(console.log)) === 0 ? 0 : 1;
+    case "gbcs":
+      return gbcs(rest, options);
+    default:
+      throw new UsageError(`unknown command "${command}" (see opendcc help)`);
+  }
+}
+
+function gbcs([sub, ...files]: readonly string[], options: Options): Promise<number> {
+  switch (sub) {
+    case "inspect":
+      return inspect(files);
+    case "verify":
+      return verify(files, options.keystore);
+    case "mac":
+      return mac(files, options.keystore);
+    default:
+      throw new UsageError(sub ? `unknown gbcs command "${sub}" (inspect, verify, mac)` : "gbcs needs a command: inspect, verify or mac");
+  }
+}
+
+// A closed pipe (e.g. `| head`) ends the output quietly instead of with a stack trace.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+  process.exit(process.exitCode ?? 0);
+});
+
+try {
+  process.exitCode = await run(process.argv.slice(2));
+} catch (error) {
+  const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
+  console.error(`opendcc: ${(error as Error).message}`);
+  process.exitCode = usage ? 2 : 1;
+}
