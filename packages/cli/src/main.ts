@@ -2,6 +2,7 @@
 // opendcc: the command line of cli-contract.md. Bad usage exits 2 with a one-line message; bad
 // input is reported per input in the JSON lines, never as a stack trace.
 import { parseArgs } from "node:util";
+import { bench } from "./commands/bench.js";
 import { inspect, mac, verify } from "./commands/gbcs.js";
 import { selftest } from "./commands/selftest.js";
 import { UsageError } from "./output.js";
@@ -15,6 +16,9 @@ GBCS messages (hex or base64 files, or - for one message per line on stdin; JSON
   gbcs verify FILE... --keystore DIR     check every MAC, signature and encrypted block the keys allow
   gbcs mac FILE... --keystore DIR        MAC-protect a General-Signing APDU into its DD command
 
+Benchmarks:
+  bench [SUITE] [--time MS]              run benchmark suites (kernel), write bench/results/*.json, print a table
+
 Other:
   selftest                               known-answer tests of the WASM kernel on this runtime
   help                                   this text
@@ -22,17 +26,17 @@ Other:
 Exit status: 0 every input ok, 1 some input not ok, 2 bad usage.
 Keystore folders hold <eui>[-pp]-<ds|ka>.<pem|key> files (certificates and PKCS#8 keys).`;
 
-type Options = { keystore?: string | undefined };
+type Options = { keystore?: string | undefined; time?: string | undefined };
 
 async function run(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
-    options: { keystore: { type: "string" }, help: { type: "boolean", short: "h" } },
+    options: { keystore: { type: "string" }, time: { type: "string" }, help: { type: "boolean", short: "h" } },
     allowPositionals: true,
     strict: true,
   });
   const [command, ...rest] = positionals;
-  const options: Options = { keystore: values.keystore };
+  const options: Options = { keystore: values.keystore, time: values.time };
   if (values.help || command === "help") {
     console.log(HELP);
     return 0;
@@ -47,6 +51,8 @@ async function run(argv: readonly string[]): Promise<number> {
       return (await selftest(console.log)) === 0 ? 0 : 1;
     case "gbcs":
       return gbcs(rest, options);
+    case "bench":
+      return bench(rest, options.time);
     default:
       throw new UsageError(`unknown command "${command}" (see opendcc help)`);
   }

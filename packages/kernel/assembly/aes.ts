@@ -52,7 +52,7 @@ function initTables(): void {
 @inline function i3(w: u32): usize { return <usize>((w >> 22) & 0x3fc); }
 
 @inline function sb(idx: u32): u32 {
-  return <u32>load<u8>(SBOX + <usize>(idx & 0xff));
+  return <u32>load<u8>(<usize>(idx & 0xff), SBOX);
 }
 
 /** Expands a 16-byte key into 44 little-endian round-key words (176 bytes) at `schedulePtr`. */
@@ -70,11 +70,15 @@ export function aesExpandKey128(keyPtr: usize, schedulePtr: usize): void {
   let rcon: u32 = 1;
   for (let r = 0; r < 10; r++) {
     // SubWord(RotWord(w3)): RotWord is a rotate right by 8 in little-endian order.
-    let t = sb(w3 >> 8) | (sb(w3 >> 16) << 8) | (sb(w3 >> 24) << 16) | (sb(w3) << 24);
-    w0 ^= t ^ rcon;
-    w1 ^= w0;
-    w2 ^= w1;
-    w3 ^= w2;
+    let t = (sb(w3 >> 8) | (sb(w3 >> 16) << 8) | (sb(w3 >> 24) << 16) | (sb(w3) << 24)) ^ rcon;
+    // w0 ^= t; w1 ^= w0; w2 ^= w1; w3 ^= w2, with the prefix XORs off the S-box latency path.
+    let x1 = w0 ^ w1;
+    let x2 = x1 ^ w2;
+    let x3 = x2 ^ w3;
+    w0 ^= t;
+    w1 = x1 ^ t;
+    w2 = x2 ^ t;
+    w3 = x3 ^ t;
     p += 16;
     store<u32>(p, w0);
     store<u32>(p, w1, 4);
@@ -94,14 +98,14 @@ export function aesEncryptBlock(schedulePtr: usize, inPtr: usize, outPtr: usize)
   // Nine full rounds; column c takes row r from column c + r (ShiftRows).
   for (let r = 0; r < 9; r++) {
     k += 16;
-    let t0 = load<u32>(TE + i0(s0)) ^ load<u32>(TE + i1(s1), 1024) ^
-      load<u32>(TE + i2(s2), 2048) ^ load<u32>(TE + i3(s3), 3072) ^ load<u32>(k);
-    let t1 = load<u32>(TE + i0(s1)) ^ load<u32>(TE + i1(s2), 1024) ^
-      load<u32>(TE + i2(s3), 2048) ^ load<u32>(TE + i3(s0), 3072) ^ load<u32>(k, 4);
-    let t2 = load<u32>(TE + i0(s2)) ^ load<u32>(TE + i1(s3), 1024) ^
-      load<u32>(TE + i2(s0), 2048) ^ load<u32>(TE + i3(s1), 3072) ^ load<u32>(k, 8);
-    let t3 = load<u32>(TE + i0(s3)) ^ load<u32>(TE + i1(s0), 1024) ^
-      load<u32>(TE + i2(s1), 2048) ^ load<u32>(TE + i3(s2), 3072) ^ load<u32>(k, 12);
+    let t0 = load<u32>(i0(s0), TE) ^ load<u32>(i1(s1), TE + 1024) ^
+      load<u32>(i2(s2), TE + 2048) ^ load<u32>(i3(s3), TE + 3072) ^ load<u32>(k);
+    let t1 = load<u32>(i0(s1), TE) ^ load<u32>(i1(s2), TE + 1024) ^
+      load<u32>(i2(s3), TE + 2048) ^ load<u32>(i3(s0), TE + 3072) ^ load<u32>(k, 4);
+    let t2 = load<u32>(i0(s2), TE) ^ load<u32>(i1(s3), TE + 1024) ^
+      load<u32>(i2(s0), TE + 2048) ^ load<u32>(i3(s1), TE + 3072) ^ load<u32>(k, 8);
+    let t3 = load<u32>(i0(s3), TE) ^ load<u32>(i1(s0), TE + 1024) ^
+      load<u32>(i2(s1), TE + 2048) ^ load<u32>(i3(s2), TE + 3072) ^ load<u32>(k, 12);
     s0 = t0; s1 = t1; s2 = t2; s3 = t3;
   }
   // Last round: SubBytes + ShiftRows only.

@@ -74,29 +74,35 @@ function finish(aadLen: i32, len: i32): void {
   store<u64>(TAG, load<u64>(TAG, 8) ^ load<u64>(EJ0, 8), 8);
 }
 
+@inline function badArgs(ivLen: i32, aadLen: i32, len: i32, tagLen: i32): bool {
+  return ivLen < 1 || aadLen < 0 || len < 0 || tagLen < 1 || tagLen > 16;
+}
+
 /**
  * Encrypts `len` bytes at `inPtr` to `outPtr` (may be the same) and writes the first `tagLen`
- * bytes of the tag (clamped to 0..16) to `tagPtr`. `len` 0 computes a GMAC over the AAD.
+ * (1..16) bytes of the tag to `tagPtr`; `len` 0 computes a GMAC over the AAD. Arguments out of
+ * range (empty IV, negative length, tag length outside 1..16) trap: they are loader bugs.
  */
 export function gcmSeal(keyPtr: usize, ivPtr: usize, ivLen: i32, aadPtr: usize, aadLen: i32,
   inPtr: usize, len: i32, outPtr: usize, tagPtr: usize, tagLen: i32): void {
+  if (badArgs(ivLen, aadLen, len, tagLen)) unreachable();
   setup(keyPtr, ivPtr, ivLen);
   ghashUpdate(aadPtr, aadLen);
   ctrHash(inPtr, len, outPtr, true);
   finish(aadLen, len);
-  let n = tagLen < 0 ? 0 : tagLen > 16 ? 16 : tagLen;
-  memory.copy(tagPtr, TAG, <usize>n);
+  memory.copy(tagPtr, TAG, <usize>tagLen);
 }
 
 /**
  * Decrypts `len` bytes at `inPtr` to `outPtr` (may be the same) and checks the `tagLen`-byte tag
  * at `tagPtr` in constant time. Returns 1 when it authenticates; otherwise 0, and the output is
- * wiped to zeros so unauthenticated plaintext never reaches the caller. A `tagLen` outside
- * 1..16 is rejected (returns 0, output untouched).
+ * wiped to zeros so unauthenticated plaintext never reaches the caller (with out == in that
+ * destroys the ciphertext). Arguments out of range (empty IV, negative length, tag length
+ * outside 1..16) return 0 without touching the output.
  */
 export function gcmOpen(keyPtr: usize, ivPtr: usize, ivLen: i32, aadPtr: usize, aadLen: i32,
   inPtr: usize, len: i32, outPtr: usize, tagPtr: usize, tagLen: i32): i32 {
-  if (tagLen < 1 || tagLen > 16) return 0;
+  if (badArgs(ivLen, aadLen, len, tagLen)) return 0;
   setup(keyPtr, ivPtr, ivLen);
   ghashUpdate(aadPtr, aadLen);
   ctrHash(inPtr, len, outPtr, false);

@@ -1,0 +1,25 @@
+// @opendcc/bench: the benchmark suites behind `opendcc bench` and `pnpm bench`.
+import { kernelSuite } from "./kernel.js";
+import { formatTable, writeSuite, type Row, type SuiteResult } from "./report.js";
+
+export type { Row, SuiteResult } from "./report.js";
+export { resultsDir } from "./report.js";
+
+const SUITES: Record<string, (options: { time: number }) => Promise<Row[]>> = {
+  kernel: kernelSuite,
+};
+
+export const suiteNames = Object.keys(SUITES);
+
+/** Runs one suite (or all), writes bench/results/<suite>.json, and returns the results with a printable table. */
+export async function runBenchmarks(suite: string | undefined, options: { time?: number } = {}): Promise<{ result: SuiteResult; table: string }[]> {
+  const names = suite ? [suite] : suiteNames;
+  const outputs: { result: SuiteResult; table: string }[] = [];
+  for (const name of names) {
+    const run = SUITES[name];
+    if (!run) throw new Error(`unknown benchmark suite "${name}" (suites: ${suiteNames.join(", ")})`);
+    const result = writeSuite(name, await run({ time: options.time ?? 500 }));
+    outputs.push({ result, table: formatTable(result) });
+  }
+  return outputs;
+}
