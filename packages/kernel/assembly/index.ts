@@ -6,6 +6,7 @@ import { aesExpandKey128, aesEncryptBlock } from "./aes";
 export { sha256 } from "./sha256";
 export { gcmSeal, gcmOpen, ctEqual } from "./gcm";
 export { parseFrame } from "./frame";
+export { anomalyTableSize, anomalyHit, anomalyCount } from "./anomaly";
 export { deriveKey, gbcsMac, gbcsWrap, wrappedLength, gbcsVerify, gbcsWrapBatch, gbcsVerifyBatch, gbcsSealBlock, gbcsOpenBlock } from "./gbcs";
 
 const schedule: usize = memory.data(176, 16);

@@ -15,3 +15,5 @@ export {
 } from "./ec.js";
 export type { KeyUsage, EcKeyPair } from "./ec.js";
 export { fromHex, toHex, fromBase64, toBase64, readCounter, counterBytes, concatBytes } from "./bytes.js";
+export { SlidingWindowCounter } from "./anomaly.js";
+export type { WindowSpec } from "./anomaly.js";

@@ -19,6 +19,9 @@ export interface KernelExports {
   gbcsVerifyBatch(table: number, count: number): number;
   gbcsSealBlock(z: number, originator: number, party: number, counter: number, plain: number, plainLength: number, out: number): number;
   gbcsOpenBlock(z: number, originator: number, party: number, counter: number, block: number, blockLength: number, out: number): number;
+  anomalyTableSize(slots: number, buckets: number): number;
+  anomalyHit(table: number, index: number, buckets: number, nowBucket: number, limit: number): number;
+  anomalyCount(table: number, index: number, buckets: number, nowBucket: number): number;
 }
 
 const instance = new WebAssembly.Instance(kernelModule, {
@@ -37,12 +40,25 @@ const PAGE = 65536;
  * always copied out, so nothing handed to a caller points into memory the next call reuses.
  */
 export class IoArea {
-  private readonly base = wasm.ioBase();
+  private base = wasm.ioBase();
   private top = this.base;
   private view = new Uint8Array(wasm.memory.buffer);
 
   reset(): void {
     this.top = this.base;
+  }
+
+  /**
+   * Takes `length` zeroed bytes below the I/O area for good (state that outlives a call, such as
+   * anomaly counters). Only between calls: the area is empty then.
+   */
+  claimPersistent(length: number): number {
+    this.reset();
+    const at = this.reserve(length);
+    this.view.fill(0, at, at + length);
+    this.base = this.top;
+    this.top = this.base;
+    return at;
   }
 
   /** Reserves `length` bytes, 16-aligned, growing the memory when needed. */

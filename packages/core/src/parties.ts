@@ -1,0 +1,80 @@
+// Parties and their Users (SEC H1): each User ID is an EUI-64 for one role of one party, with its
+// certificates. The SEC Panel can suspend a user's rights (SEC M8).
+import type { RoleCode } from "./catalogue.js";
+import { normaliseEui } from "./inventory.js";
+
+export interface Party {
+  readonly partyId: string;
+  readonly name: string;
+}
+
+export interface UserCertificate {
+  /** X.509 DER, for signature checks. */
+  readonly der: Uint8Array;
+  /** "ds" (GBCS digital signing), "ka" (key agreement) or "xml" (DUIS XML signing). */
+  readonly usage: "ds" | "ka" | "xml";
+  readonly issuer: string;
+  /** Serial number, decimal (DUIS KeyInfo writes it so). */
+  readonly serial: string;
+  readonly notBefore: string;
+  readonly notAfter: string;
+}
+
+export interface User {
+  /** EUI-64, 16 uppercase hex digits. */
+  readonly userId: string;
+  readonly partyId: string;
+  readonly role: RoleCode;
+  readonly suspended: boolean;
+  readonly certificates: readonly UserCertificate[];
+}
+
+export class UserDirectory {
+  private readonly parties = new Map<string, Party>();
+  private readonly users = new Map<string, User>();
+
+  addParty(party: Party): void {
+    this.parties.set(party.partyId, party);
+  }
+
+  party(partyId: string): Party | undefined {
+    return this.parties.get(partyId);
+  }
+
+  addUser(user: User): void {
+    if (!this.parties.has(user.partyId)) throw new Error(`user ${user.userId} names unknown party ${user.partyId}`);
+    this.users.set(normaliseEui(user.userId), { ...user, userId: normaliseEui(user.userId) });
+  }
+
+  user(userId: string): User | undefined {
+    return this.users.get(userId);
+  }
+
+  allUsers(): User[] {
+    return [...this.users.values()];
+  }
+
+  allParties(): Party[] {
+    return [...this.parties.values()];
+  }
+
+  /** SEC M8: the Panel suspends (or reinstates) a user's rights. */
+  setSuspended(userId: string, suspended: boolean): User {
+    const user = this.users.get(normaliseEui(userId));
+    if (!user) throw new Error(`unknown user ${userId}`);
+    const updated = { ...user, suspended };
+    this.users.set(updated.userId, updated);
+    return updated;
+  }
+
+  /** The user's certificate with this issuer and serial, if any. */
+  certificate(userId: string, issuer: string, serial: string): UserCertificate | undefined {
+    return this.users.get(userId)?.certificates.find((c) => c.serial === serial && sameName(c.issuer, issuer));
+  }
+}
+
+// RFC 2253 names compare without the spaces DCC Boxed and Java disagree on.
+function sameName(a: string, b: string): boolean {
+  const canonical = (name: string) => name.split(",").map((part) => part.trim().toUpperCase()).sort().join(",");
+  return canonical(a) === canonical(b);
+}
