@@ -5,7 +5,22 @@ export type { CatalogueEntry, CommandVariant, RoleCode, ServiceCategory } from "
 export { CATALOGUE_DATA } from "./catalogue-data.js";
 export { SmartMeteringInventory, InventoryError, normaliseEui, isType2, DEVICE_TYPES } from "./inventory.js";
 export type { DeviceRecord, DeviceStatus, DeviceType, DeviceLogEntry, InventoryChange, InventoryQuery, Premises, PreNotification } from "./inventory.js";
-export { UserDirectory } from "./parties.js";
+export { UserDirectory, userCertificateFromPem } from "./parties.js";
 export type { Party, User, UserCertificate } from "./parties.js";
 export { RegistrationData, RegistrationError, parseRegistrationFeed } from "./registration.js";
 export type { Appointment, Fuel } from "./registration.js";
+export { AnomalyDetector, DEFAULT_THRESHOLDS } from "./anomaly.js";
+export type { AnomalyThreshold, AnomalyVerdict } from "./anomaly.js";
+export { RequestCounters, formatRequestId } from "./request-ids.js";
+export type { RequestIdentity } from "./request-ids.js";
+export { ResponseCodes } from "./response-codes.js";
+export type { ResponseCode } from "./response-codes.js";
+export { Gateway } from "./gateway.js";
+export type {
+  AuditEntry, Decoded, Endpoint, GatewayResponse, GatewayServices, NonDeviceService, ParsedRequest, RequestCodec, ResponseBody, SignatureCheck,
+} from "./gateway.js";
+export { NON_DEVICE_SERVICES } from "./non-device-services.js";
+export { Quarantine } from "./quarantine.js";
+export type { QuarantinedRequest } from "./quarantine.js";
+export { createDcc } from "./dcc.js";
+export type { Dcc, DccOptions } from "./dcc.js";

@@ -1,5 +1,7 @@
 // Parties and their Users (SEC H1): each User ID is an EUI-64 for one role of one party, with its
 // certificates. The SEC Panel can suspend a user's rights (SEC M8).
+import { pemToDer } from "@opendcc/kernel";
+import { readCertificate } from "@opendcc/gbcs";
 import type { RoleCode } from "./catalogue.js";
 import { normaliseEui } from "./inventory.js";
 
@@ -77,4 +79,17 @@ export class UserDirectory {
 function sameName(a: string, b: string): boolean {
   const canonical = (name: string) => name.split(",").map((part) => part.trim().toUpperCase()).sort().join(",");
   return canonical(a) === canonical(b);
+}
+
+/** A user's certificate from its PEM text; `usage` says what the user uses it for. */
+export function userCertificateFromPem(pem: string, usage: UserCertificate["usage"]): UserCertificate {
+  const certificate = readCertificate(pemToDer(pem));
+  return {
+    der: certificate.der,
+    usage,
+    issuer: certificate.issuer,
+    serial: BigInt(`0x${certificate.serial}`).toString(10),
+    notBefore: certificate.notBefore.toISOString(),
+    notAfter: certificate.notAfter.toISOString(),
+  };
 }

@@ -1,0 +1,246 @@
+// The User Gateway's request pipeline: the checks of seed 003 paragraphs 134-139 in their order,
+// each failing with its own DUIS response code, then execution (non-device services here, device
+// services through the transform and transport ports).
+import type { CatalogueEntry, CommandVariant, ServiceCatalogue } from "./catalogue.js";
+import type { SmartMeteringInventory, DeviceRecord } from "./inventory.js";
+import type { RegistrationData } from "./registration.js";
+import type { User, UserDirectory } from "./parties.js";
+import type { AnomalyDetector } from "./anomaly.js";
+import { RequestCounters, formatRequestId, type RequestIdentity } from "./request-ids.js";
+import { ResponseCodes, type ResponseCode } from "./response-codes.js";
+import type { Quarantine, QuarantinedRequest } from "./quarantine.js";
+
+/** DCC Boxed endpoints (duis.md section 5). */
+export type Endpoint = "serviceS" | "serviceT" | "serviceD";
+
+const ENDPOINT_OF_VARIANT: Record<CommandVariant, Endpoint> = {
+  1: "serviceS", 3: "serviceS", 5: "serviceS", 7: "serviceS", 4: "serviceT", 2: "serviceD", 6: "serviceD", 8: "serviceD",
+};
+
+/** A request as the DUIS layer hands it over: parsed, structurally valid. */
+export interface ParsedRequest {
+  readonly requestId: RequestIdentity;
+  readonly commandVariant: CommandVariant;
+  readonly serviceReference: string;
+  readonly srv: string;
+  readonly executionDateTime: Date | null;
+  readonly bodyElement: string;
+  /** Text of a body field by element path below the service element, e.g. field("DeviceID"). */
+  field(...path: string[]): string | undefined;
+}
+
+/** What the DUIS layer says about the request document itself. */
+export type Decoded =
+  | { readonly ok: true; readonly request: ParsedRequest }
+  | { readonly ok: false; readonly code: ResponseCode; readonly reason: string; readonly requestId: RequestIdentity | null };
+
+export interface SignatureCheck {
+  readonly ok: boolean;
+  readonly code?: ResponseCode;
+  readonly reason?: string;
+}
+
+/** The DUIS layer: parsing and XML-signature verification (implemented with @opendcc/duis). */
+export interface RequestCodec {
+  decode(xml: string): Decoded;
+  /** Verifies the XML signature with the sender's certificate, valid at `now`. */
+  verifySignature(xml: string, sender: User, now: Date): Promise<SignatureCheck>;
+}
+
+/** The answer to one request; the server writes it as DUIS XML. */
+export interface GatewayResponse {
+  readonly requestId: RequestIdentity | null;
+  readonly responseCode: ResponseCode;
+  /** Why, in words (errors), for logs and the X-OpenDCC-Reason header. */
+  readonly reason: string | null;
+  readonly serviceReference: string | null;
+  readonly srv: string | null;
+  readonly body: ResponseBody | null;
+}
+
+export type ResponseBody =
+  | { readonly kind: "inventory"; readonly devices: readonly DeviceRecord[] }
+  | { readonly kind: "none" };
+
+/** A non-device service (Table 5.2) executed by core. */
+export type NonDeviceService = (request: ParsedRequest, user: User, services: GatewayServices) => ResponseBody | null;
+
+export interface GatewayServices {
+  readonly catalogue: ServiceCatalogue;
+  readonly users: UserDirectory;
+  readonly registration: RegistrationData;
+  readonly inventory: SmartMeteringInventory;
+  readonly anomaly: AnomalyDetector;
+  readonly counters: RequestCounters;
+  readonly codec: RequestCodec;
+  readonly nonDeviceServices: ReadonlyMap<string, NonDeviceService>;
+  readonly quarantine: Quarantine;
+  readonly now: () => Date;
+  /** Called for every request once decided, for the audit trail and events. */
+  readonly record?: (entry: AuditEntry) => void;
+}
+
+export interface AuditEntry {
+  readonly at: string;
+  readonly requestId: string | null;
+  readonly srv: string | null;
+  readonly outcome: "accepted" | "rejected" | "quarantined";
+  readonly responseCode: ResponseCode;
+  readonly reason: string | null;
+  readonly xml: string;
+}
+
+// Install and commissioning services a device may receive before it is commissioned (seed 003
+// paragraphs 184-187: 'installed not commissioned' exists for install-and-leave).
+const BEFORE_COMMISSIONING = new Set(["8.1.1", "8.9", "8.11", "8.12.1", "8.12.2", "6.15.1", "6.15.2", "6.21", "6.23", "11.2", "6.2.4", "6.13"]);
+
+class Rejection extends Error {
+  constructor(readonly code: ResponseCode, reason: string, readonly quarantine = false) {
+    super(reason);
+  }
+}
+
+export class Gateway {
+  constructor(private readonly services: GatewayServices) {}
+
+  async handle(xml: string, endpoint: Endpoint): Promise<GatewayResponse> {
+    const decoded = this.services.codec.decode(xml);
+    if (!decoded.ok) {
+      return this.finish(xml, { requestId: decoded.requestId, responseCode: decoded.code, reason: decoded.reason, serviceReference: null, srv: null, body: null }, "rejected");
+    }
+    const at = this.services.now();
+    return this.run(xml, decoded.request, async () => this.check(decoded.request, xml, endpoint, at), (reason) => {
+      this.services.quarantine.hold({
+        at: at.toISOString(), requestId: formatRequestId(decoded.request.requestId), srv: decoded.request.srv,
+        userId: decoded.request.requestId.originator, endpoint, reason, xml,
+      });
+    });
+  }
+
+  /**
+   * An operator releases a quarantined request: it already passed every other check, so it is
+   * executed as it stands. Returns the answer the user would have had.
+   */
+  async release(held: QuarantinedRequest): Promise<GatewayResponse> {
+    const decoded = this.services.codec.decode(held.xml);
+    if (!decoded.ok) throw new Error(`quarantined request ${held.id} no longer decodes: ${decoded.reason}`);
+    const request = decoded.request;
+    const entry = this.services.catalogue.get(request.srv);
+    const user = this.services.users.user(request.requestId.originator);
+    if (!entry || !user) throw new Error(`quarantined request ${held.id} names an unknown SRV or user`);
+    return this.run(held.xml, request, async () => ({ entry, user }), () => undefined);
+  }
+
+  // Checks (as given), executes, and answers; a Rejection becomes its DUIS error response.
+  private async run(xml: string, request: ParsedRequest, checks: () => Promise<{ entry: CatalogueEntry; user: User }>, onQuarantine: (reason: string) => void): Promise<GatewayResponse> {
+    const answer = (responseCode: ResponseCode, reason: string | null, body: ResponseBody | null): GatewayResponse => ({
+      requestId: request.requestId, responseCode, reason, serviceReference: request.serviceReference, srv: request.srv, body,
+    });
+    try {
+      const { entry, user } = await checks();
+      const body = entry.deviceService ? this.deviceService(entry) : this.nonDeviceService(request, user, entry);
+      return this.finish(xml, answer(body === null ? ResponseCodes.acknowledged : ResponseCodes.success, null, body), "accepted");
+    } catch (error) {
+      if (!(error instanceof Rejection)) throw error;
+      if (error.quarantine) onQuarantine(error.message);
+      return this.finish(xml, answer(error.code, error.message, null), error.quarantine ? "quarantined" : "rejected");
+    }
+  }
+
+  /** Paragraph 134's checks in order (139's subset for non-device services). */
+  private async check(request: ParsedRequest, xml: string, endpoint: Endpoint, at: Date): Promise<{ entry: CatalogueEntry; user: User }> {
+    const { catalogue, users, codec, counters, anomaly } = this.services;
+    // 1. structure and content against the catalogue
+    const entry = catalogue.get(request.srv);
+    if (!entry || !entry.inDuis) throw new Rejection(ResponseCodes.malformed, `unknown Service Reference Variant ${request.srv}`);
+    if (!entry.commandVariants.includes(request.commandVariant)) {
+      throw new Rejection(ResponseCodes.commandVariant, `Command Variant ${request.commandVariant} does not apply to ${request.srv} (allowed: ${entry.commandVariants.join(", ")})`);
+    }
+    if (ENDPOINT_OF_VARIANT[request.commandVariant] !== endpoint) {
+      throw new Rejection(ResponseCodes.wrongEndpoint, `Command Variant ${request.commandVariant} is sent to /api/v1/${ENDPOINT_OF_VARIANT[request.commandVariant]}, not /api/v1/${endpoint}`);
+    }
+    // 2. the user is a party's user, its role may send this SRV, its rights are not suspended
+    const user = users.user(request.requestId.originator);
+    if (!user) throw new Rejection(ResponseCodes.unknownUser, `${request.requestId.originator} is not a known User ID`);
+    if (!catalogue.mayUse(user.role, entry)) throw new Rejection(ResponseCodes.roleNotEligible, `role ${user.role} may not send ${request.srv} (eligible: ${entry.eligibleRoles.join(", ") || "none"})`);
+    if (user.suspended) throw new Rejection(ResponseCodes.userSuspended, `the rights of user ${user.userId} are suspended (SEC M8)`);
+    if (entry.deviceService) {
+      // 3. the device's inventory status allows the service
+      const device = this.deviceFor(request);
+      // 4. non-critical: registration data says this user may act for the device's MPxN
+      if (!entry.critical) this.checkRegistration(user, device, request.executionDateTime ?? at);
+    }
+    // 5. signature, certificate and its validity (the certificate must be the originator's)
+    const signature = await codec.verifySignature(xml, user, at);
+    if (!signature.ok) throw new Rejection(signature.code ?? ResponseCodes.signatureInvalid, signature.reason ?? "XML signature does not verify");
+    // 6. RequestID: counters strictly increase; a Signed Pre-Command reuses its transform's ID
+    const signedPreCommand = request.commandVariant >= 5 && request.commandVariant <= 7;
+    const fresh = signedPreCommand ? counters.claimSigned(request.requestId) : counters.claim(request.requestId);
+    if (!fresh) {
+      throw new Rejection(ResponseCodes.replay, signedPreCommand
+        ? `no Pre-Command awaits a signature for RequestID ${formatRequestId(request.requestId)}`
+        : `counter ${request.requestId.counter} is not above ${counters.last(request.requestId.originator)}, the last from ${request.requestId.originator} (replay)`);
+    }
+    // 7. anomaly detection: over a threshold, the request is quarantined
+    const verdict = anomaly.check(user.userId, request.srv, at.getTime());
+    if (!verdict.ok) {
+      const t = verdict.threshold;
+      throw new Rejection(ResponseCodes.quarantined, `quarantined: more than ${t?.limit} ${request.srv} requests in ${(t?.windowMs ?? 0) / 1000} s from ${user.userId}`, true);
+    }
+    return { entry, user };
+  }
+
+  private deviceFor(request: ParsedRequest): DeviceRecord {
+    const device = this.services.inventory.get(request.requestId.target);
+    if (!device) throw new Rejection(ResponseCodes.unknownDevice, `device ${request.requestId.target} is not in the Smart Metering Inventory`);
+    const allowed = device.status === "commissioned" || (device.status === "installed-not-commissioned" && BEFORE_COMMISSIONING.has(request.srv));
+    if (!allowed) throw new Rejection(ResponseCodes.deviceStatus, `device ${device.deviceId} is ${device.status}, which does not allow ${request.srv}`);
+    return device;
+  }
+
+  /** The MPxNs a device serves: its own, or those of the meters on its hub. */
+  private mpxnsOf(device: DeviceRecord): string[] {
+    if (device.mpxn) return [device.mpxn];
+    const hub = device.type === "CHF" ? device.deviceId : device.chfId;
+    return this.services.inventory.all().filter((d) => d.chfId === hub && d.mpxn).map((d) => d.mpxn as string);
+  }
+
+  private checkRegistration(user: User, device: DeviceRecord, when: Date): void {
+    // Other Users act on the consumer's consent, which Registration Data does not hold.
+    if (user.role === "OU") return;
+    const mpxns = this.mpxnsOf(device);
+    if (!mpxns.some((mpxn) => this.services.registration.isAppointed(mpxn, user.role, user.partyId, when))) {
+      throw new Rejection(ResponseCodes.notRegistered, `party ${user.partyId} is not registered as ${user.role} for ${mpxns.length > 0 ? `MPxN ${mpxns.join(", ")}` : `any MPxN of device ${device.deviceId}`} on ${when.toISOString()}`);
+    }
+  }
+
+  private deviceService(entry: CatalogueEntry): ResponseBody | null {
+    // Filled by the GBCS transform and device transport ports (GBCS issue); never a fake success.
+    throw new Rejection(ResponseCodes.notSupported, `${entry.srv} ${entry.name} is a device service; this gateway has no GBCS transform for it yet`);
+  }
+
+  private nonDeviceService(request: ParsedRequest, user: User, entry: CatalogueEntry): ResponseBody | null {
+    const execute = this.services.nonDeviceServices.get(request.srv);
+    if (!execute) throw new Rejection(ResponseCodes.notSupported, `${entry.srv} ${entry.name} is not executed by this gateway yet`);
+    try {
+      return execute(request, user, this.services);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (typeof code === "string" && /^[EW]\d+$/.test(code)) throw new Rejection(code, (error as Error).message);
+      throw error;
+    }
+  }
+
+  private finish(xml: string, response: GatewayResponse, outcome: AuditEntry["outcome"]): GatewayResponse {
+    this.services.record?.({
+      at: this.services.now().toISOString(),
+      requestId: response.requestId ? formatRequestId(response.requestId) : null,
+      srv: response.srv,
+      outcome,
+      responseCode: response.responseCode,
+      reason: response.reason,
+      xml,
+    });
+    return response;
+  }
+}

@@ -1,0 +1,39 @@
+// Requests held by anomaly detection (seed 003 paragraph 135): kept, not executed, listed, and
+// released or deleted by an operator.
+
+export interface QuarantinedRequest {
+  readonly id: number;
+  readonly at: string;
+  readonly requestId: string;
+  readonly srv: string;
+  readonly userId: string;
+  readonly endpoint: string;
+  readonly reason: string;
+  readonly xml: string;
+}
+
+export class Quarantine {
+  private readonly held = new Map<number, QuarantinedRequest>();
+  private nextId = 1;
+
+  hold(entry: Omit<QuarantinedRequest, "id">): QuarantinedRequest {
+    const held = { ...entry, id: this.nextId++ };
+    this.held.set(held.id, held);
+    return held;
+  }
+
+  list(): QuarantinedRequest[] {
+    return [...this.held.values()];
+  }
+
+  get(id: number): QuarantinedRequest | undefined {
+    return this.held.get(id);
+  }
+
+  /** Takes the request out of quarantine (to execute it, or to drop it). */
+  take(id: number): QuarantinedRequest | undefined {
+    const held = this.held.get(id);
+    this.held.delete(id);
+    return held;
+  }
+}

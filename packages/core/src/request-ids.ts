@@ -1,0 +1,45 @@
+// RequestID rules (seed 003 paragraph 134, duis.md 1.1 and 6): each originator's counters
+// strictly increase, so a replay is refused; a Signed Pre-Command reuses the RequestID of the
+// transform request whose Pre-Command it signs, once.
+
+export interface RequestIdentity {
+  readonly originator: string;
+  readonly target: string;
+  readonly counter: bigint;
+}
+
+export const formatRequestId = (id: RequestIdentity): string => `${id.originator}:${id.target}:${id.counter}`;
+
+export class RequestCounters {
+  private readonly highest = new Map<string, bigint>();
+  private readonly awaitingSignature = new Set<string>();
+
+  /** The highest counter accepted from this originator, if any. */
+  last(originator: string): bigint | undefined {
+    return this.highest.get(originator);
+  }
+
+  /** Loads state as stored (restart). */
+  restore(originator: string, counter: bigint): void {
+    const current = this.highest.get(originator);
+    if (current === undefined || counter > current) this.highest.set(originator, counter);
+  }
+
+  /** A fresh request: true (and recorded) when its counter is above every earlier one. */
+  claim(id: RequestIdentity): boolean {
+    const last = this.highest.get(id.originator);
+    if (last !== undefined && id.counter <= last) return false;
+    this.highest.set(id.originator, id.counter);
+    return true;
+  }
+
+  /** A Pre-Command was issued for this RequestID: its Signed Pre-Command may reuse it once. */
+  expectSignature(id: RequestIdentity): void {
+    this.awaitingSignature.add(formatRequestId(id));
+  }
+
+  /** A Signed Pre-Command: true (and consumed) when a Pre-Command awaits it. */
+  claimSigned(id: RequestIdentity): boolean {
+    return this.awaitingSignature.delete(formatRequestId(id));
+  }
+}
