@@ -2,6 +2,7 @@
 import { AnomalyDetector, DEFAULT_THRESHOLDS, type AnomalyThreshold } from "./anomaly.js";
 import { ServiceCatalogue } from "./catalogue.js";
 import { CATALOGUE_DATA } from "./catalogue-data.js";
+import { EventBus } from "./events.js";
 import { Gateway, type AuditEntry, type GatewayServices, type RequestCodec } from "./gateway.js";
 import { SmartMeteringInventory } from "./inventory.js";
 import { NON_DEVICE_SERVICES } from "./non-device-services.js";
@@ -30,16 +31,22 @@ export function createDcc(options: DccOptions): Dcc {
   const now = options.now ?? (() => new Date());
   const recent: AuditEntry[] = [];
   const keep = options.auditMemory ?? 1000;
+  const events = new EventBus((event, error) => console.error(`event ${event}: a subscriber failed: ${(error as Error)?.message ?? String(error)}`));
+  const inventory = new SmartMeteringInventory(now);
+  inventory.onChange((change) => {
+    if (change.kind === "device") events.emit("inventory.changed", { before: change.before, after: change.after, reason: change.reason });
+  });
   const services: GatewayServices = {
     catalogue: new ServiceCatalogue(CATALOGUE_DATA),
     users: new UserDirectory(),
     registration: new RegistrationData(),
-    inventory: new SmartMeteringInventory(now),
+    inventory,
     anomaly: new AnomalyDetector(options.thresholds ?? DEFAULT_THRESHOLDS),
     counters: new RequestCounters(),
     codec: options.codec,
     nonDeviceServices: NON_DEVICE_SERVICES,
     quarantine: new Quarantine(),
+    events,
     now,
     record: (entry) => {
       recent.push(entry);

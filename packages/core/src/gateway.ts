@@ -9,6 +9,7 @@ import type { AnomalyDetector } from "./anomaly.js";
 import { RequestCounters, formatRequestId, type RequestIdentity } from "./request-ids.js";
 import { ResponseCodes, type ResponseCode } from "./response-codes.js";
 import type { Quarantine, QuarantinedRequest } from "./quarantine.js";
+import type { EventBus } from "./events.js";
 
 /** DCC Boxed endpoints (duis.md section 5). */
 export type Endpoint = "serviceS" | "serviceT" | "serviceD";
@@ -75,6 +76,7 @@ export interface GatewayServices {
   readonly codec: RequestCodec;
   readonly nonDeviceServices: ReadonlyMap<string, NonDeviceService>;
   readonly quarantine: Quarantine;
+  readonly events: EventBus;
   readonly now: () => Date;
   /** Called for every request once decided, for the audit trail and events. */
   readonly record?: (entry: AuditEntry) => void;
@@ -232,15 +234,16 @@ export class Gateway {
   }
 
   private finish(xml: string, response: GatewayResponse, outcome: AuditEntry["outcome"]): GatewayResponse {
-    this.services.record?.({
-      at: this.services.now().toISOString(),
-      requestId: response.requestId ? formatRequestId(response.requestId) : null,
-      srv: response.srv,
-      outcome,
-      responseCode: response.responseCode,
-      reason: response.reason,
-      xml,
-    });
+    const requestId = response.requestId ? formatRequestId(response.requestId) : null;
+    this.services.record?.({ at: this.services.now().toISOString(), requestId, srv: response.srv, outcome, responseCode: response.responseCode, reason: response.reason, xml });
+    const { events } = this.services;
+    if (outcome === "accepted" && requestId && response.srv && response.requestId) {
+      events.emit("request.accepted", { requestId, srv: response.srv, userId: response.requestId.originator, responseCode: response.responseCode });
+    } else if (outcome === "quarantined" && requestId && response.srv && response.requestId) {
+      events.emit("request.quarantined", { requestId, srv: response.srv, userId: response.requestId.originator, reason: response.reason ?? "" });
+    } else {
+      events.emit("request.rejected", { requestId, srv: response.srv, responseCode: response.responseCode, reason: response.reason ?? "" });
+    }
     return response;
   }
 }

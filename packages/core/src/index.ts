@@ -24,3 +24,7 @@ export { Quarantine } from "./quarantine.js";
 export type { QuarantinedRequest } from "./quarantine.js";
 export { createDcc } from "./dcc.js";
 export type { Dcc, DccOptions } from "./dcc.js";
+export { EventBus } from "./events.js";
+export type { DccEventHandler, DccEventName, DccEvents } from "./events.js";
+export { PluginHost } from "./plugins.js";
+export type { DeviceTransport, PluginContext, PluginDefinition, PluginJob, PluginState, PluginStatus } from "./plugins.js";
