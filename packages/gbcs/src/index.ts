@@ -12,3 +12,5 @@ export {
 export type { Header, Protection, ProtectionReport } from "./protection.js";
 export { messageCodeInfo, formatMessageCode } from "./message-codes.js";
 export type { MessageCodeInfo } from "./message-codes.js";
+export { TestSmki, toPem } from "./test-smki.js";
+export type { IssuedCertificate, Subject } from "./test-smki.js";
