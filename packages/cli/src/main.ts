@@ -3,6 +3,8 @@
 // input is reported per input in the JSON lines, never as a stack trace.
 import { parseArgs } from "node:util";
 import { bench } from "./commands/bench.js";
+import { parse as duisParse, send as duisSend, sign as duisSign, validate as duisValidate } from "./commands/duis.js";
+import { start } from "./commands/start.js";
 import { inspect, mac, verify } from "./commands/gbcs.js";
 import { selftest } from "./commands/selftest.js";
 import { UsageError } from "./output.js";
@@ -16,6 +18,17 @@ GBCS messages (hex or base64 files, or - for one message per line on stdin; JSON
   gbcs verify FILE... --keystore DIR     check every MAC, signature and encrypted block the keys allow
   gbcs mac FILE... --keystore DIR        MAC-protect a General-Signing APDU into its DD command
 
+DUIS Service Requests (XML files, or - for standard input; JSON Lines out):
+  duis parse FILE...                     RequestID, Command Variant, SR/SRV and the typed body
+  duis validate FILE...                  the parse fields plus every offline check
+  duis sign FILE... --key KEY --cert CERT  the request with its XML signature (PKCS#8 key, PEM certificate)
+  duis send FILE... --key KEY --cert CERT [--url URL] [--preserve-counter]
+                                         sign (counter = now in ms), POST to the right endpoint, print the answer
+
+The gateway:
+  start [--port N] [--premises N] [--data DIR]
+                                         the gateway on Node with a demo DCC: users, keys (in DIR/keys), a fleet
+
 Benchmarks:
   bench [SUITE] [--time MS]              run benchmark suites (kernel), write bench/results/*.json, print a table
 
@@ -26,17 +39,22 @@ Other:
 Exit status: 0 every input ok, 1 some input not ok, 2 bad usage.
 Keystore folders hold <eui>[-pp]-<ds|ka>.<pem|key> files (certificates and PKCS#8 keys).`;
 
-type Options = { keystore?: string | undefined; time?: string | undefined };
+type Options = Record<string, string | boolean | undefined>;
+const text = (value: string | boolean | undefined): string | undefined => (typeof value === "string" ? value : undefined);
 
 async function run(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
-    options: { keystore: { type: "string" }, time: { type: "string" }, help: { type: "boolean", short: "h" } },
+    options: {
+      keystore: { type: "string" }, time: { type: "string" }, key: { type: "string" }, cert: { type: "string" },
+      url: { type: "string" }, "preserve-counter": { type: "boolean" },
+      port: { type: "string" }, premises: { type: "string" }, runtime: { type: "string" }, store: { type: "string" }, data: { type: "string" },
+      help: { type: "boolean", short: "h" } },
     allowPositionals: true,
     strict: true,
   });
   const [command, ...rest] = positionals;
-  const options: Options = { keystore: values.keystore, time: values.time };
+  const options: Options = values;
   if (values.help || command === "help") {
     console.log(HELP);
     return 0;
@@ -51,10 +69,30 @@ async function run(argv: readonly string[]): Promise<number> {
       return (await selftest(console.log)) === 0 ? 0 : 1;
     case "gbcs":
       return gbcs(rest, options);
+    case "duis":
+      return duis(rest, options);
+    case "start":
+      if (rest.length > 0) throw new UsageError(`start takes no arguments, only options (got "${rest.join(" ")}")`);
+      return start({ port: text(options.port), premises: text(options.premises), runtime: text(options.runtime), store: text(options.store), data: text(options.data) });
     case "bench":
-      return bench(rest, options.time);
+      return bench(rest, text(options.time));
     default:
       throw new UsageError(`unknown command "${command}" (see opendcc help)`);
+  }
+}
+
+function duis([sub, ...files]: readonly string[], options: Options): Promise<number> {
+  switch (sub) {
+    case "parse":
+      return duisParse(files);
+    case "validate":
+      return duisValidate(files);
+    case "sign":
+      return duisSign(files, text(options.key), text(options.cert));
+    case "send":
+      return duisSend(files, text(options.key), text(options.cert), text(options.url), options["preserve-counter"] === true);
+    default:
+      throw new UsageError(sub ? `unknown duis command "${sub}" (parse, validate, sign, send)` : "duis needs a command: parse, validate, sign or send");
   }
 }
 
@@ -63,9 +101,9 @@ function gbcs([sub, ...files]: readonly string[], options: Options): Promise<num
     case "inspect":
       return inspect(files);
     case "verify":
-      return verify(files, options.keystore);
+      return verify(files, text(options.keystore));
     case "mac":
-      return mac(files, options.keystore);
+      return mac(files, text(options.keystore));
     default:
       throw new UsageError(sub ? `unknown gbcs command "${sub}" (inspect, verify, mac)` : "gbcs needs a command: inspect, verify or mac");
   }

@@ -62,7 +62,8 @@ export class ServiceCatalogue {
     return categories;
   }
 
-  mayUse(role: RoleCode, entry: CatalogueEntry): boolean {
-    return entry.eligibleRoles.includes(role);
+  /** The roles among `roles` in which a user may send this SRV. */
+  eligibleAmong(roles: readonly RoleCode[], entry: CatalogueEntry): RoleCode[] {
+    return roles.filter((role) => entry.eligibleRoles.includes(role));
   }
 }

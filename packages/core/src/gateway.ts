@@ -1,7 +1,8 @@
 // The User Gateway's request pipeline: the checks of seed 003 paragraphs 134-139 in their order,
 // each failing with its own DUIS response code, then execution (non-device services here, device
 // services through the transform and transport ports).
-import type { CatalogueEntry, CommandVariant, ServiceCatalogue } from "./catalogue.js";
+import { DCC_EUI } from "@opendcc/duis";
+import type { CatalogueEntry, CommandVariant, RoleCode, ServiceCatalogue } from "./catalogue.js";
 import type { SmartMeteringInventory, DeviceRecord } from "./inventory.js";
 import type { RegistrationData } from "./registration.js";
 import type { User, UserDirectory } from "./parties.js";
@@ -158,19 +159,23 @@ export class Gateway {
     if (!entry.commandVariants.includes(request.commandVariant)) {
       throw new Rejection(ResponseCodes.commandVariant, `Command Variant ${request.commandVariant} does not apply to ${request.srv} (allowed: ${entry.commandVariants.join(", ")})`);
     }
+    if (!entry.deviceService && request.requestId.target !== DCC_EUI) {
+      throw new Rejection(ResponseCodes.malformed, `${request.srv} is a non-device service: its RequestID target must be the DCC ${DCC_EUI}, not ${request.requestId.target}`);
+    }
     if (ENDPOINT_OF_VARIANT[request.commandVariant] !== endpoint) {
       throw new Rejection(ResponseCodes.wrongEndpoint, `Command Variant ${request.commandVariant} is sent to /api/v1/${ENDPOINT_OF_VARIANT[request.commandVariant]}, not /api/v1/${endpoint}`);
     }
     // 2. the user is a party's user, its role may send this SRV, its rights are not suspended
     const user = users.user(request.requestId.originator);
     if (!user) throw new Rejection(ResponseCodes.unknownUser, `${request.requestId.originator} is not a known User ID`);
-    if (!catalogue.mayUse(user.role, entry)) throw new Rejection(ResponseCodes.roleNotEligible, `role ${user.role} may not send ${request.srv} (eligible: ${entry.eligibleRoles.join(", ") || "none"})`);
+    const roles = catalogue.eligibleAmong(user.roles, entry);
+    if (roles.length === 0) throw new Rejection(ResponseCodes.roleNotEligible, `role ${user.roles.join("/")} may not send ${request.srv} (eligible: ${entry.eligibleRoles.join(", ") || "none"})`);
     if (user.suspended) throw new Rejection(ResponseCodes.userSuspended, `the rights of user ${user.userId} are suspended (SEC M8)`);
     if (entry.deviceService) {
       // 3. the device's inventory status allows the service
       const device = this.deviceFor(request);
       // 4. non-critical: registration data says this user may act for the device's MPxN
-      if (!entry.critical) this.checkRegistration(user, device, request.executionDateTime ?? at);
+      if (!entry.critical) this.checkRegistration(user, roles, device, request.executionDateTime ?? at);
     }
     // 5. signature, certificate and its validity (the certificate must be the originator's)
     const signature = await codec.verifySignature(xml, user, at);
@@ -207,12 +212,12 @@ export class Gateway {
     return this.services.inventory.all().filter((d) => d.chfId === hub && d.mpxn).map((d) => d.mpxn as string);
   }
 
-  private checkRegistration(user: User, device: DeviceRecord, when: Date): void {
+  private checkRegistration(user: User, roles: readonly RoleCode[], device: DeviceRecord, when: Date): void {
     // Other Users act on the consumer's consent, which Registration Data does not hold.
-    if (user.role === "OU") return;
+    if (roles.includes("OU")) return;
     const mpxns = this.mpxnsOf(device);
-    if (!mpxns.some((mpxn) => this.services.registration.isAppointed(mpxn, user.role, user.partyId, when))) {
-      throw new Rejection(ResponseCodes.notRegistered, `party ${user.partyId} is not registered as ${user.role} for ${mpxns.length > 0 ? `MPxN ${mpxns.join(", ")}` : `any MPxN of device ${device.deviceId}`} on ${when.toISOString()}`);
+    if (!mpxns.some((mpxn) => roles.some((role) => this.services.registration.isAppointed(mpxn, role, user.partyId, when)))) {
+      throw new Rejection(ResponseCodes.notRegistered, `party ${user.partyId} is not registered as ${roles.join("/")} for ${mpxns.length > 0 ? `MPxN ${mpxns.join(", ")}` : `any MPxN of device ${device.deviceId}`} on ${when.toISOString()}`);
     }
   }
 

@@ -28,3 +28,5 @@ export { EventBus } from "./events.js";
 export type { DccEventHandler, DccEventName, DccEvents } from "./events.js";
 export { PluginHost } from "./plugins.js";
 export type { DeviceTransport, PluginContext, PluginDefinition, PluginJob, PluginState, PluginStatus } from "./plugins.js";
+export { createDuisCodec } from "./duis-codec.js";
+export type { DccSigningKey, DuisCodec } from "./duis-codec.js";

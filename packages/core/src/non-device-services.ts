@@ -32,7 +32,7 @@ const preNotify: NonDeviceService = (request, user, { inventory }) => {
     manufacturer: request.field("DeviceManufacturer"),
     model: request.field("DeviceModel"),
     firmwareVersion: request.field("FirmwareVersion"),
-  }, user.role === "IS" || user.role === "ES" || user.role === "GS");
+  }, user.roles.some((role) => role === "IS" || role === "ES" || role === "GS"));
   return null;
 };
 

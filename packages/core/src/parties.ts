@@ -2,6 +2,7 @@
 // certificates. The SEC Panel can suspend a user's rights (SEC M8).
 import { pemToDer } from "@opendcc/kernel";
 import { readCertificate } from "@opendcc/gbcs";
+import { certificateIssuerSerial, normalizeDn } from "@opendcc/duis";
 import type { RoleCode } from "./catalogue.js";
 import { normaliseEui } from "./inventory.js";
 
@@ -15,6 +16,7 @@ export interface UserCertificate {
   readonly der: Uint8Array;
   /** "ds" (GBCS digital signing), "ka" (key agreement) or "xml" (DUIS XML signing). */
   readonly usage: "ds" | "ka" | "xml";
+  /** RFC 2253, as DUIS KeyInfo writes it ("CN=Z1,OU=07"). */
   readonly issuer: string;
   /** Serial number, decimal (DUIS KeyInfo writes it so). */
   readonly serial: string;
@@ -26,7 +28,11 @@ export interface User {
   /** EUI-64, 16 uppercase hex digits. */
   readonly userId: string;
   readonly partyId: string;
-  readonly role: RoleCode;
+  /**
+   * The roles this User ID acts in. SEC gives each role its own User ID, but test environments
+   * (DCC Boxed's keystore) use one EUI as both import and gas supplier, so several are allowed.
+   */
+  readonly roles: readonly RoleCode[];
   readonly suspended: boolean;
   readonly certificates: readonly UserCertificate[];
 }
@@ -45,6 +51,7 @@ export class UserDirectory {
 
   addUser(user: User): void {
     if (!this.parties.has(user.partyId)) throw new Error(`user ${user.userId} names unknown party ${user.partyId}`);
+    if (user.roles.length === 0) throw new Error(`user ${user.userId} has no role`);
     this.users.set(normaliseEui(user.userId), { ...user, userId: normaliseEui(user.userId) });
   }
 
@@ -71,24 +78,20 @@ export class UserDirectory {
 
   /** The user's certificate with this issuer and serial, if any. */
   certificate(userId: string, issuer: string, serial: string): UserCertificate | undefined {
-    return this.users.get(userId)?.certificates.find((c) => c.serial === serial && sameName(c.issuer, issuer));
+    return this.users.get(userId)?.certificates.find((c) => c.serial === serial && normalizeDn(c.issuer) === normalizeDn(issuer));
   }
-}
-
-// RFC 2253 names compare without the spaces DCC Boxed and Java disagree on.
-function sameName(a: string, b: string): boolean {
-  const canonical = (name: string) => name.split(",").map((part) => part.trim().toUpperCase()).sort().join(",");
-  return canonical(a) === canonical(b);
 }
 
 /** A user's certificate from its PEM text; `usage` says what the user uses it for. */
 export function userCertificateFromPem(pem: string, usage: UserCertificate["usage"]): UserCertificate {
-  const certificate = readCertificate(pemToDer(pem));
+  const der = pemToDer(pem);
+  const certificate = readCertificate(der);
+  const { issuerName, serialDecimal } = certificateIssuerSerial(der);
   return {
-    der: certificate.der,
+    der,
     usage,
-    issuer: certificate.issuer,
-    serial: BigInt(`0x${certificate.serial}`).toString(10),
+    issuer: issuerName,
+    serial: serialDecimal,
     notBefore: certificate.notBefore.toISOString(),
     notAfter: certificate.notAfter.toISOString(),
   };

@@ -4,7 +4,7 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import {
-  DEVICE_TYPES, ROLE_CODES, normaliseEui, parseRegistrationFeed, userCertificateFromPem, type Dcc, type DeviceRecord, type UserCertificate,
+  DEVICE_TYPES, ROLE_CODES, normaliseEui, parseRegistrationFeed, userCertificateFromPem, type Dcc, type DeviceRecord, type RoleCode, type UserCertificate,
 } from "@opendcc/core";
 
 const eui = z.string().transform((value, ctx) => {
@@ -21,7 +21,7 @@ const certificate = z.object({ usage: z.enum(["ds", "ka", "xml"]), pem: z.string
 const user = z.object({
   userId: eui,
   partyId: z.string().min(1),
-  role: z.enum(ROLE_CODES as unknown as [string, ...string[]]),
+  roles: z.array(z.enum(ROLE_CODES as unknown as [RoleCode, ...RoleCode[]])).min(1, "a user needs at least one role"),
   suspended: z.boolean().default(false),
   certificates: z.array(certificate).default([]),
 });
@@ -82,7 +82,7 @@ export function adminRoutes(dcc: Dcc): Hono {
         return c.json({ error: `user ${u.userId}: certificate cannot be read: ${(error as Error).message}` }, 400);
       }
     }
-    body.forEach((u, i) => users.addUser({ userId: u.userId, partyId: u.partyId, role: u.role as never, suspended: u.suspended, certificates: loaded[i]!.certificates }));
+    body.forEach((u, i) => users.addUser({ userId: u.userId, partyId: u.partyId, roles: u.roles, suspended: u.suspended, certificates: loaded[i]!.certificates }));
     return c.json({ loaded: body.length }, 201);
   });
   app.post("/users/:userId/suspension", async (c) => {

@@ -55,10 +55,10 @@ export const OPENAPI = {
       Error: { type: "object", properties: { error: { type: "string" } } },
       Party: { type: "object", required: ["partyId", "name"], properties: { partyId: { type: "string" }, name: { type: "string" } } },
       User: {
-        type: "object", required: ["userId", "partyId", "role"],
+        type: "object", required: ["userId", "partyId", "roles"],
         properties: {
           userId: { type: "string", description: "EUI-64" }, partyId: { type: "string" },
-          role: { enum: ["IS", "ES", "GS", "RSA", "ED", "GT", "OU"] }, suspended: { type: "boolean" },
+          roles: { type: "array", minItems: 1, items: { enum: ["IS", "ES", "GS", "RSA", "ED", "GT", "OU"] } }, suspended: { type: "boolean" },
           certificates: { type: "array", items: { type: "object", required: ["usage", "pem"], properties: { usage: { enum: ["ds", "ka", "xml"] }, pem: { type: "string" } } } },
         },
       },

@@ -1,0 +1,140 @@
+// The gateway's DUIS layer on @opendcc/duis: requests in (parse, structure, XML signature with the
+// sender's certificate), responses out (DUIS XML signed by the DCC).
+import {
+  DuisError, formatEui, node, parseRequest, parseRequestId, signDocument, text, verifyDocument, writeResponse,
+  normalizeDn, type DuisNode, type DuisResponse, type KeyResolver, type ResponseMessageBody,
+} from "@opendcc/duis";
+import { importPublicKey } from "@opendcc/kernel";
+import { certificateIssuerSerial } from "@opendcc/duis";
+import type { Decoded, GatewayResponse, ParsedRequest, RequestCodec, SignatureCheck } from "./gateway.js";
+import type { DeviceRecord } from "./inventory.js";
+import type { User, UserCertificate } from "./parties.js";
+import { ResponseCodes } from "./response-codes.js";
+
+export interface DccSigningKey {
+  readonly privateKey: CryptoKey;
+  /** The DCC's XML-signing certificate (PEM or DER); its issuer and serial go into KeyInfo. */
+  readonly certificate: string | Uint8Array;
+}
+
+export interface DuisCodec extends RequestCodec {
+  /** The gateway's answer as DUIS XML, signed by the DCC when it has a key. */
+  writeResponse(response: GatewayResponse): Promise<string>;
+}
+
+const STATUS_NAMES: Record<DeviceRecord["status"], string> = {
+  pending: "Pending",
+  "installed-not-commissioned": "InstalledNotCommissioned",
+  commissioned: "Commissioned",
+  withdrawn: "Withdrawn",
+  decommissioned: "Decommissioned",
+};
+
+export function createDuisCodec(options: { dccKey?: DccSigningKey; now?: () => Date } = {}): DuisCodec {
+  const now = options.now ?? (() => new Date());
+  const keyCache = new WeakMap<UserCertificate, Promise<CryptoKey>>();
+  const dccKeyInfo = options.dccKey ? certificateIssuerSerial(options.dccKey.certificate) : null;
+
+  const decode = (xml: string): Decoded => {
+    try {
+      const request = parseRequest(xml);
+      const body = request.body;
+      const content: DuisNode | null = "content" in body ? body.content : null;
+      const parsed: ParsedRequest = {
+        requestId: request.header.requestId,
+        commandVariant: request.header.commandVariant,
+        serviceReference: request.header.serviceReference,
+        srv: request.header.serviceReferenceVariant,
+        executionDateTime: body.executionDateTime ? new Date(body.executionDateTime) : null,
+        bodyElement: body.element,
+        field: (...path) => (content ? text(content, path.join("/")) : undefined),
+      };
+      return { ok: true, request: parsed };
+    } catch (error) {
+      if (!(error instanceof DuisError)) throw error;
+      const code = error.code === "DUIS_COMMAND_VARIANT" ? ResponseCodes.commandVariant : ResponseCodes.malformed;
+      return { ok: false, code, reason: error.message, requestId: salvageRequestId(xml) };
+    }
+  };
+
+  const verifySignature = async (xml: string, sender: User, at: Date): Promise<SignatureCheck> => {
+    let matched: UserCertificate | undefined;
+    const resolve: KeyResolver = (issuerName, serialDecimal) => {
+      matched = sender.certificates.find((c) => c.usage === "xml" && c.serial === serialDecimal && normalizeDn(c.issuer) === normalizeDn(issuerName));
+      if (!matched) return null;
+      let key = keyCache.get(matched);
+      if (!key) {
+        key = importPublicKey(certificateIssuerSerial(matched.der).spki, "ds");
+        keyCache.set(matched, key);
+      }
+      return key;
+    };
+    const result = await verifyDocument(xml, resolve);
+    if (!result.ok) {
+      if (result.reason === "unknown-certificate") {
+        return { ok: false, code: ResponseCodes.certificateInvalid, reason: `the signing certificate is not an XML-signing certificate of ${sender.userId}: ${result.message}` };
+      }
+      return { ok: false, code: ResponseCodes.signatureInvalid, reason: `XML signature: ${result.message}` };
+    }
+    const certificate = matched as UserCertificate;
+    if (at < new Date(certificate.notBefore) || at > new Date(certificate.notAfter)) {
+      return { ok: false, code: ResponseCodes.certificateInvalid, reason: `the signing certificate (serial ${certificate.serial}) is valid ${certificate.notBefore} to ${certificate.notAfter}, not at ${at.toISOString()}` };
+    }
+    return { ok: true };
+  };
+
+  const write = async (response: GatewayResponse): Promise<string> => {
+    const body: ResponseMessageBody = {
+      kind: "ResponseMessage",
+      serviceReference: response.serviceReference ?? "",
+      serviceReferenceVariant: response.srv ?? "",
+      ...(response.body?.kind === "inventory" ? { content: { kind: "DSPInventory", node: inventoryNode(response.body.devices) } as const } : {}),
+    };
+    const duisResponse: DuisResponse = {
+      schemaVersion: "5.2",
+      header: {
+        ...(response.requestId ? { requestId: response.requestId } : {}),
+        responseCode: response.responseCode,
+        responseDateTime: now().toISOString(),
+      },
+      body,
+      signature: null,
+    };
+    const xml = writeResponse(duisResponse);
+    if (!options.dccKey || !dccKeyInfo) return xml;
+    return signDocument(xml, { privateKey: options.dccKey.privateKey, issuerName: dccKeyInfo.issuerName, serialNumber: dccKeyInfo.serialDecimal });
+  };
+
+  return { decode, verifySignature, writeResponse: write };
+}
+
+function inventoryNode(devices: readonly DeviceRecord[]): DuisNode {
+  return node("DSPInventory", devices.map((device) => {
+    const fields: DuisNode[] = [
+      node("DeviceID", formatEui(device.deviceId)),
+      node("DeviceType", device.type),
+      node("DeviceStatus", STATUS_NAMES[device.status]),
+    ];
+    if (device.manufacturer) fields.push(node("DeviceManufacturer", device.manufacturer));
+    if (device.model) fields.push(node("DeviceModel", device.model));
+    if (device.firmwareVersion) fields.push(node("FirmwareVersion", device.firmwareVersion));
+    if (device.mpxn) fields.push(node("MPxN", device.mpxn));
+    if (device.chfId && device.chfId !== device.deviceId) fields.push(node("CHFID", formatEui(device.chfId)));
+    if (device.associatedWith) fields.push(node("AssociatedDeviceID", formatEui(device.associatedWith)));
+    if (device.premises.postcode) fields.push(node("PostCode", device.premises.postcode));
+    if (device.premises.uprn) fields.push(node("UPRN", device.premises.uprn));
+    fields.push(node("StatusChangeDateTime", device.statusChangedAt));
+    return node("Device", fields);
+  }));
+}
+
+// An error response repeats the RequestID when the document still shows one.
+function salvageRequestId(xml: string): ReturnType<typeof parseRequestId> | null {
+  const match = /<(?:[A-Za-z_][\w.-]*:)?RequestID>\s*([^<]{1,120}?)\s*<\//.exec(xml.slice(0, 4096));
+  if (!match?.[1]) return null;
+  try {
+    return parseRequestId(match[1]);
+  } catch {
+    return null;
+  }
+}

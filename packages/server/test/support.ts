@@ -1,0 +1,96 @@
+// A gateway for tests: the real app, DCC and DUIS codec, users with certificates from a test
+// SMKI loaded through the admin API, and a DUIS client that builds and signs requests.
+import { createDcc, createDuisCodec, type Dcc } from "@opendcc/core";
+import { node, signDocument, writeRequest, certificateIssuerSerial, type CommandVariant, type DuisNode } from "@opendcc/duis";
+import { TestSmki, type IssuedCertificate } from "@opendcc/gbcs";
+import type { Hono } from "hono";
+import { createApp } from "../src/index.js";
+
+export const DCC_EUI = "90B3D51F30000002";
+export const SUPPLIER = "90B3D51F30010000";
+export const NETWORK_OPERATOR = "90B3D51F30020000";
+export const OTHER_USER = "00DB123456780004";
+
+export interface TestGateway {
+  readonly app: Hono;
+  readonly dcc: Dcc;
+  readonly smki: TestSmki;
+  readonly certificates: Map<string, IssuedCertificate>;
+  /** The DCC's XML-signing certificate: responses are signed with its key. */
+  readonly dccCertificate: IssuedCertificate;
+  clock: Date;
+  admin(method: string, path: string, body?: unknown, contentType?: string): Promise<Response>;
+  /** Posts DUIS XML to /api/v1/<endpoint>; returns the HTTP response and its XML. */
+  send(endpoint: string, xml: string): Promise<{ status: number; xml: string; code: string | null; reason: string | null }>;
+}
+
+export interface RequestSpec {
+  readonly originator?: string;
+  readonly target?: string;
+  readonly counter: bigint | number;
+  readonly cv: CommandVariant;
+  readonly srv: string;
+  readonly sr?: string;
+  readonly element: string;
+  readonly children?: DuisNode[];
+  readonly executionDateTime?: string;
+}
+
+export function requestXml(spec: RequestSpec): string {
+  return writeRequest({
+    schemaVersion: "5.2",
+    header: {
+      requestId: { originator: spec.originator ?? SUPPLIER, target: spec.target ?? DCC_EUI, counter: BigInt(spec.counter) },
+      commandVariant: spec.cv,
+      serviceReference: spec.sr ?? spec.srv.split(".").slice(0, 2).join("."),
+      serviceReferenceVariant: spec.srv,
+    },
+    body: { element: spec.element, content: node(spec.element, spec.children ?? []), ...(spec.executionDateTime ? { executionDateTime: spec.executionDateTime } : {}) },
+    signature: null,
+  });
+}
+
+export async function signAs(gateway: TestGateway, userId: string, xml: string): Promise<string> {
+  const certificate = gateway.certificates.get(userId);
+  if (!certificate) throw new Error(`no test certificate for ${userId}`);
+  const { issuerName, serialDecimal } = certificateIssuerSerial(certificate.der);
+  return signDocument(xml, { privateKey: certificate.keys.privateKey, issuerName, serialNumber: serialDecimal });
+}
+
+export async function startTestGateway(): Promise<TestGateway> {
+  const smki = await TestSmki.create();
+  const dccCertificate = await smki.issue({ eui: DCC_EUI, usage: "ds", commonName: "OpenDCC", roleCode: "04" });
+  const gateway = { clock: new Date("2026-11-23T10:00:00Z") } as TestGateway;
+  const now = () => gateway.clock;
+  const codec = createDuisCodec({ dccKey: { privateKey: dccCertificate.keys.privateKey, certificate: dccCertificate.der }, now });
+  const dcc = createDcc({ codec, now });
+  const app = createApp({ dcc, writeResponse: codec.writeResponse });
+  const certificates = new Map<string, IssuedCertificate>();
+  const users = [
+    { userId: SUPPLIER, partyId: "SUPPLIER-A", role: "IS", roleCode: "02" },
+    { userId: "90B3D51F30030000", partyId: "SUPPLIER-A", role: "GS", roleCode: "02" },
+    { userId: NETWORK_OPERATOR, partyId: "DNO-1", role: "ED", roleCode: "03" },
+    { userId: OTHER_USER, partyId: "OTHER-1", role: "OU", roleCode: "06" },
+  ];
+  for (const user of users) certificates.set(user.userId, await smki.issue({ eui: user.userId, usage: "ds", commonName: user.partyId, roleCode: user.roleCode }));
+  Object.assign(gateway, {
+    app, dcc, smki, certificates, dccCertificate,
+    admin: async (method: string, path: string, body?: unknown, contentType = "application/json") => app.request(`/admin/v1${path}`, {
+      method,
+      ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body), headers: { "content-type": contentType } }),
+    }),
+    send: async (endpoint: string, xml: string) => {
+      const response = await app.request(`/api/v1/${endpoint}`, { method: "POST", body: xml, headers: { "content-type": "application/xml" } });
+      const text = await response.text();
+      return { status: response.status, xml: text, code: /<sr:ResponseCode>([^<]+)</.exec(text)?.[1] ?? null, reason: response.headers.get("x-opendcc-reason") };
+    },
+  });
+  const ok = async (response: Response) => {
+    if (response.status >= 300) throw new Error(`admin call failed: ${response.status} ${await response.text()}`);
+  };
+  await ok(await gateway.admin("POST", "/parties", [
+    { partyId: "SUPPLIER-A", name: "Supplier A" }, { partyId: "DNO-1", name: "Network Operator 1" }, { partyId: "OTHER-1", name: "Other User 1" },
+  ]));
+  await ok(await gateway.admin("POST", "/users", users.map((u) => ({ userId: u.userId, partyId: u.partyId, roles: [u.role], certificates: [{ usage: "xml", pem: certificates.get(u.userId)!.pem }] }))));
+  return gateway;
+}
