@@ -1,4 +1,5 @@
 // @opendcc/bench: the benchmark suites behind `opendcc bench` and `pnpm bench`.
+import { duisSuite } from "./duis.js";
 import { kernelSuite } from "./kernel.js";
 import { formatTable, writeSuite, type Row, type SuiteResult } from "./report.js";
 
@@ -7,6 +8,7 @@ export { resultsDir } from "./report.js";
 
 const SUITES: Record<string, (options: { time: number }) => Promise<Row[]>> = {
   kernel: kernelSuite,
+  duis: duisSuite,
 };
 
 export const suiteNames = Object.keys(SUITES);
