@@ -8,7 +8,7 @@ import { DOMParser } from "@xmldom/xmldom";
 import { parseDuis } from "@smartdcc/duis-parser";
 import { Bench } from "tinybench";
 import { SignedXml } from "xml-crypto";
-import { createDcc, createDuisCodec, userCertificateFromPem, type Dcc } from "@opendcc/core";
+import { createDuisCodec, openDcc, userCertificateFromPem, type Dcc } from "@opendcc/core";
 import {
   ECDSA_SHA256, certificateIssuerSerial, node, parseRequest, signDocument, verifyDocument, writeRequest, type DuisNode,
 } from "@opendcc/duis";
@@ -55,7 +55,7 @@ async function pipelineRequestsPerSecond(): Promise<{ perSecond: number; medianM
   const dccCert = await smki.issue({ eui: DCC, usage: "ds", roleCode: "04" });
   const user = await smki.issue({ eui: SUPPLIER, usage: "ds", roleCode: "02" });
   const codec = createDuisCodec({ dccKey: { privateKey: dccCert.keys.privateKey, certificate: dccCert.der } });
-  const dcc: Dcc = createDcc({ codec });
+  const dcc: Dcc = await openDcc({ codec });
   dcc.services.users.addParty({ partyId: "SUPPLIER-A", name: "Supplier A" });
   dcc.services.users.addUser({ userId: SUPPLIER, partyId: "SUPPLIER-A", roles: ["IS"], suspended: false, certificates: [userCertificateFromPem(user.pem, "xml")] });
   dcc.services.inventory.preNotify({ deviceId: "00DB1234567890A0", type: "ESME" }, true);

@@ -30,9 +30,14 @@ export interface AnomalyVerdict {
 export class AnomalyDetector {
   private readonly windows = new Map<number, SlidingWindowCounter>();
   private thresholds: readonly AnomalyThreshold[] = [];
+  private readonly listeners: ((thresholds: readonly AnomalyThreshold[]) => void)[] = [];
 
   constructor(thresholds: readonly AnomalyThreshold[] = DEFAULT_THRESHOLDS) {
     this.configure(thresholds);
+  }
+
+  onChange(listener: (thresholds: readonly AnomalyThreshold[]) => void): void {
+    this.listeners.push(listener);
   }
 
   /** Replaces the thresholds; counts already made are kept. */
@@ -42,6 +47,7 @@ export class AnomalyDetector {
       if (!this.windows.has(t.windowMs)) this.windows.set(t.windowMs, new SlidingWindowCounter({ windowMs: t.windowMs, buckets: 60 }));
     }
     this.thresholds = [...thresholds];
+    this.listeners.forEach((l) => l(this.thresholds));
   }
 
   current(): readonly AnomalyThreshold[] {

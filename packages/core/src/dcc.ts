@@ -1,10 +1,12 @@
-// One DCC: the gateway and the state it checks against, wired together.
+// One DCC: the gateway and the state it checks against, wired together, with every change
+// journaled to the store (when there is one) and the in-memory indexes rebuilt from it at start.
 import { AnomalyDetector, DEFAULT_THRESHOLDS, type AnomalyThreshold } from "./anomaly.js";
 import { ServiceCatalogue } from "./catalogue.js";
 import { CATALOGUE_DATA } from "./catalogue-data.js";
 import { EventBus } from "./events.js";
 import { Gateway, type AuditEntry, type GatewayServices, type RequestCodec } from "./gateway.js";
 import { SmartMeteringInventory } from "./inventory.js";
+import { Journal, type GatewayStore } from "./journal.js";
 import { NON_DEVICE_SERVICES } from "./non-device-services.js";
 import { UserDirectory } from "./parties.js";
 import { Quarantine } from "./quarantine.js";
@@ -13,11 +15,13 @@ import { RequestCounters } from "./request-ids.js";
 
 export interface DccOptions {
   readonly codec: RequestCodec;
+  /** Where state is kept; without one everything lives in memory only. */
+  readonly store?: GatewayStore;
   readonly now?: () => Date;
+  /** Thresholds for a DCC whose store has none yet. */
   readonly thresholds?: readonly AnomalyThreshold[];
   /** Audit entries kept in memory for the admin API (the store keeps them all). */
   readonly auditMemory?: number;
-  readonly onAudit?: (entry: AuditEntry) => void;
 }
 
 export interface Dcc {
@@ -25,38 +29,69 @@ export interface Dcc {
   readonly gateway: Gateway;
   /** The most recent audit entries, newest last. */
   recentAudit(limit: number): AuditEntry[];
+  /** Resolves when every change so far is durable (admin changes call it before answering). */
+  commit(): Promise<void>;
+  close(): Promise<void>;
 }
 
-export function createDcc(options: DccOptions): Dcc {
+export async function openDcc(options: DccOptions): Promise<Dcc> {
   const now = options.now ?? (() => new Date());
+  const journal = new Journal(options.store ?? null);
   const recent: AuditEntry[] = [];
   const keep = options.auditMemory ?? 1000;
   const events = new EventBus((event, error) => console.error(`event ${event}: a subscriber failed: ${(error as Error)?.message ?? String(error)}`));
+  const snapshot = options.store ? await options.store.load() : null;
+
+  const users = new UserDirectory();
+  const registration = new RegistrationData();
   const inventory = new SmartMeteringInventory(now);
+  const anomaly = new AnomalyDetector(snapshot?.thresholds ?? options.thresholds ?? DEFAULT_THRESHOLDS);
+  const counters = new RequestCounters((originator, counter) => journal.append({ kind: "counter", originator, counter }));
+  const quarantine = new Quarantine((change) => journal.append("held" in change ? { kind: "quarantined", held: change.held } : { kind: "unquarantined", id: change.taken }));
+
+  // Rebuild from the store before listening, so that loading is not journaled again.
+  if (snapshot) {
+    snapshot.parties.forEach((party) => users.addParty(party));
+    snapshot.users.forEach((user) => users.addUser(user));
+    registration.replaceAll(snapshot.appointments);
+    snapshot.devices.forEach((device) => inventory.restore(device));
+    snapshot.deviceLogs.forEach((log) => inventory.restoreDeviceLog(log.chfId, log.entries));
+    snapshot.counters.forEach(({ originator, counter }) => counters.restore(originator, counter));
+    snapshot.quarantine.forEach((held) => quarantine.restore(held));
+    recent.push(...snapshot.recentAudit.slice(-keep));
+  }
+  users.onChange((change) => journal.append(change.kind === "party" ? { kind: "party", party: change.party } : { kind: "user", user: change.user }));
+  registration.onChange((appointments) => journal.append({ kind: "registration", appointments }));
+  anomaly.onChange((thresholds) => journal.append({ kind: "thresholds", thresholds }));
   inventory.onChange((change) => {
-    if (change.kind === "device") events.emit("inventory.changed", { before: change.before, after: change.after, reason: change.reason });
+    if (change.kind === "deviceLog") {
+      journal.append({ kind: "deviceLog", chfId: change.chfId, entries: change.entries });
+      return;
+    }
+    journal.append({ kind: "device", record: change.after });
+    events.emit("inventory.changed", { before: change.before, after: change.after, reason: change.reason });
   });
+
   const services: GatewayServices = {
     catalogue: new ServiceCatalogue(CATALOGUE_DATA),
-    users: new UserDirectory(),
-    registration: new RegistrationData(),
-    inventory,
-    anomaly: new AnomalyDetector(options.thresholds ?? DEFAULT_THRESHOLDS),
-    counters: new RequestCounters(),
+    users, registration, inventory, anomaly, counters, quarantine, events, journal,
     codec: options.codec,
     nonDeviceServices: NON_DEVICE_SERVICES,
-    quarantine: new Quarantine(),
-    events,
     now,
     record: (entry) => {
       recent.push(entry);
       if (recent.length > keep) recent.splice(0, recent.length - keep);
-      options.onAudit?.(entry);
+      journal.append({ kind: "audit", entry });
     },
   };
   return {
     services,
     gateway: new Gateway(services),
     recentAudit: (limit) => recent.slice(-limit),
+    commit: () => journal.commit(),
+    close: async () => {
+      await journal.commit();
+      await options.store?.close();
+    },
   };
 }

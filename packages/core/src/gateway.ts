@@ -11,6 +11,7 @@ import { RequestCounters, formatRequestId, type RequestIdentity } from "./reques
 import { ResponseCodes, type ResponseCode } from "./response-codes.js";
 import type { Quarantine, QuarantinedRequest } from "./quarantine.js";
 import type { EventBus } from "./events.js";
+import type { Journal } from "./journal.js";
 
 /** DCC Boxed endpoints (duis.md section 5). */
 export type Endpoint = "serviceS" | "serviceT" | "serviceD";
@@ -78,6 +79,8 @@ export interface GatewayServices {
   readonly nonDeviceServices: ReadonlyMap<string, NonDeviceService>;
   readonly quarantine: Quarantine;
   readonly events: EventBus;
+  /** A request's answer waits until its changes are durable. */
+  readonly journal: Journal;
   readonly now: () => Date;
   /** Called for every request once decided, for the audit trail and events. */
   readonly record?: (entry: AuditEntry) => void;
@@ -109,7 +112,9 @@ export class Gateway {
   async handle(xml: string, endpoint: Endpoint): Promise<GatewayResponse> {
     const decoded = this.services.codec.decode(xml);
     if (!decoded.ok) {
-      return this.finish(xml, { requestId: decoded.requestId, responseCode: decoded.code, reason: decoded.reason, serviceReference: null, srv: null, body: null }, "rejected");
+      const response = this.finish(xml, { requestId: decoded.requestId, responseCode: decoded.code, reason: decoded.reason, serviceReference: null, srv: null, body: null }, "rejected");
+      await this.services.journal.commit();
+      return response;
     }
     const at = this.services.now();
     return this.run(xml, decoded.request, async () => this.check(decoded.request, xml, endpoint, at), (reason) => {
@@ -139,15 +144,19 @@ export class Gateway {
     const answer = (responseCode: ResponseCode, reason: string | null, body: ResponseBody | null): GatewayResponse => ({
       requestId: request.requestId, responseCode, reason, serviceReference: request.serviceReference, srv: request.srv, body,
     });
+    let response: GatewayResponse;
     try {
       const { entry, user } = await checks();
       const body = entry.deviceService ? this.deviceService(entry) : this.nonDeviceService(request, user, entry);
-      return this.finish(xml, answer(body === null ? ResponseCodes.acknowledged : ResponseCodes.success, null, body), "accepted");
+      response = this.finish(xml, answer(body === null ? ResponseCodes.acknowledged : ResponseCodes.success, null, body), "accepted");
     } catch (error) {
       if (!(error instanceof Rejection)) throw error;
       if (error.quarantine) onQuarantine(error.message);
-      return this.finish(xml, answer(error.code, error.message, null), error.quarantine ? "quarantined" : "rejected");
+      response = this.finish(xml, answer(error.code, error.message, null), error.quarantine ? "quarantined" : "rejected");
     }
+    // Durable before acknowledged: the answer waits for the group commit carrying its changes.
+    await this.services.journal.commit();
+    return response;
   }
 
   /** Paragraph 134's checks in order (139's subset for non-device services). */

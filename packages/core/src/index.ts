@@ -22,7 +22,9 @@ export type {
 export { NON_DEVICE_SERVICES } from "./non-device-services.js";
 export { Quarantine } from "./quarantine.js";
 export type { QuarantinedRequest } from "./quarantine.js";
-export { createDcc } from "./dcc.js";
+export { openDcc } from "./dcc.js";
+export { Journal } from "./journal.js";
+export type { Change, GatewaySnapshot, GatewayStore } from "./journal.js";
 export type { Dcc, DccOptions } from "./dcc.js";
 export { EventBus } from "./events.js";
 export type { DccEventHandler, DccEventName, DccEvents } from "./events.js";

@@ -37,12 +37,20 @@ export interface User {
   readonly certificates: readonly UserCertificate[];
 }
 
+export type DirectoryChange = { readonly kind: "party"; readonly party: Party } | { readonly kind: "user"; readonly user: User };
+
 export class UserDirectory {
   private readonly parties = new Map<string, Party>();
   private readonly users = new Map<string, User>();
+  private readonly listeners: ((change: DirectoryChange) => void)[] = [];
+
+  onChange(listener: (change: DirectoryChange) => void): void {
+    this.listeners.push(listener);
+  }
 
   addParty(party: Party): void {
     this.parties.set(party.partyId, party);
+    this.listeners.forEach((l) => l({ kind: "party", party }));
   }
 
   party(partyId: string): Party | undefined {
@@ -52,7 +60,9 @@ export class UserDirectory {
   addUser(user: User): void {
     if (!this.parties.has(user.partyId)) throw new Error(`user ${user.userId} names unknown party ${user.partyId}`);
     if (user.roles.length === 0) throw new Error(`user ${user.userId} has no role`);
-    this.users.set(normaliseEui(user.userId), { ...user, userId: normaliseEui(user.userId) });
+    const stored = { ...user, userId: normaliseEui(user.userId) };
+    this.users.set(stored.userId, stored);
+    this.listeners.forEach((l) => l({ kind: "user", user: stored }));
   }
 
   user(userId: string): User | undefined {
@@ -73,6 +83,7 @@ export class UserDirectory {
     if (!user) throw new Error(`unknown user ${userId}`);
     const updated = { ...user, suspended };
     this.users.set(updated.userId, updated);
+    this.listeners.forEach((l) => l({ kind: "user", user: updated }));
     return updated;
   }
 

@@ -16,10 +16,19 @@ export class Quarantine {
   private readonly held = new Map<number, QuarantinedRequest>();
   private nextId = 1;
 
+  constructor(private readonly onChange: (change: { held: QuarantinedRequest } | { taken: number }) => void = () => undefined) {}
+
   hold(entry: Omit<QuarantinedRequest, "id">): QuarantinedRequest {
     const held = { ...entry, id: this.nextId++ };
     this.held.set(held.id, held);
+    this.onChange({ held });
     return held;
+  }
+
+  /** Loads a held request as stored (restart). */
+  restore(held: QuarantinedRequest): void {
+    this.held.set(held.id, held);
+    this.nextId = Math.max(this.nextId, held.id + 1);
   }
 
   list(): QuarantinedRequest[] {
@@ -33,7 +42,9 @@ export class Quarantine {
   /** Takes the request out of quarantine (to execute it, or to drop it). */
   take(id: number): QuarantinedRequest | undefined {
     const held = this.held.get(id);
+    if (!held) return undefined;
     this.held.delete(id);
+    this.onChange({ taken: id });
     return held;
   }
 }

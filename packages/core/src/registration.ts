@@ -23,6 +23,12 @@ const ROLES_BY_FUEL: Record<Fuel, readonly RoleCode[]> = { electricity: ["IS", "
 
 export class RegistrationData {
   private byMpxn = new Map<string, Appointment[]>();
+  private readonly listeners: ((all: readonly Appointment[]) => void)[] = [];
+
+  /** Called with the whole data set after each change (feeds replace it as a whole). */
+  onChange(listener: (all: readonly Appointment[]) => void): void {
+    this.listeners.push(listener);
+  }
 
   /** Replaces all appointments (a refresh of the feed). */
   replaceAll(appointments: readonly Appointment[]): void {
@@ -32,11 +38,19 @@ export class RegistrationData {
       next.set(appointment.mpxn, [...(next.get(appointment.mpxn) ?? []), appointment]);
     }
     this.byMpxn = next;
+    this.changed();
   }
 
   add(appointment: Appointment): void {
     validate(appointment);
     this.byMpxn.set(appointment.mpxn, [...(this.byMpxn.get(appointment.mpxn) ?? []), appointment]);
+    this.changed();
+  }
+
+  private changed(): void {
+    if (this.listeners.length === 0) return;
+    const all = this.all();
+    this.listeners.forEach((l) => l(all));
   }
 
   all(): Appointment[] {

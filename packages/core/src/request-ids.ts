@@ -14,6 +14,9 @@ export class RequestCounters {
   private readonly highest = new Map<string, bigint>();
   private readonly awaitingSignature = new Set<string>();
 
+  /** Called with each newly accepted highest counter. */
+  constructor(private readonly onClaim: (originator: string, counter: bigint) => void = () => undefined) {}
+
   /** The highest counter accepted from this originator, if any. */
   last(originator: string): bigint | undefined {
     return this.highest.get(originator);
@@ -30,6 +33,7 @@ export class RequestCounters {
     const last = this.highest.get(id.originator);
     if (last !== undefined && id.counter <= last) return false;
     this.highest.set(id.originator, id.counter);
+    this.onClaim(id.originator, id.counter);
     return true;
   }
 

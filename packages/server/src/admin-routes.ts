@@ -58,6 +58,11 @@ const isResponse = (value: unknown): value is Response => value instanceof Respo
 export function adminRoutes(dcc: Dcc): Hono {
   const { users, registration, inventory, anomaly, quarantine } = dcc.services;
   const app = new Hono();
+  // A change is durable before the admin API says it is done.
+  app.use(async (c, next) => {
+    await next();
+    if (c.req.method !== "GET") await dcc.commit();
+  });
 
   app.get("/parties", (c) => c.json(users.allParties()));
   app.post("/parties", async (c) => {

@@ -1,6 +1,6 @@
 // A gateway for tests: the real app, DCC and DUIS codec, users with certificates from a test
 // SMKI loaded through the admin API, and a DUIS client that builds and signs requests.
-import { createDcc, createDuisCodec, type Dcc } from "@opendcc/core";
+import { createDuisCodec, openDcc, type Dcc } from "@opendcc/core";
 import { node, signDocument, writeRequest, certificateIssuerSerial, type CommandVariant, type DuisNode } from "@opendcc/duis";
 import { TestSmki, type IssuedCertificate } from "@opendcc/gbcs";
 import type { Hono } from "hono";
@@ -63,7 +63,7 @@ export async function startTestGateway(): Promise<TestGateway> {
   const gateway = { clock: new Date("2026-11-23T10:00:00Z") } as TestGateway;
   const now = () => gateway.clock;
   const codec = createDuisCodec({ dccKey: { privateKey: dccCertificate.keys.privateKey, certificate: dccCertificate.der }, now });
-  const dcc = createDcc({ codec, now });
+  const dcc = await openDcc({ codec, now });
   const app = createApp({ dcc, writeResponse: codec.writeResponse });
   const certificates = new Map<string, IssuedCertificate>();
   const users = [

@@ -1,10 +1,12 @@
 // `opendcc start`: the gateway with its demo DCC on Node, ready for a DUIS client. Prints where it
 // listens, where the demo users' keys are, and a request to try.
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
-import { createDcc, createDuisCodec } from "@opendcc/core";
+import { createDuisCodec, openDcc } from "@opendcc/core";
 import { TestSmki, toPem } from "@opendcc/gbcs";
-import { exportPrivateKey } from "@opendcc/kernel";
+import { exportPrivateKey, importPrivateKey, pemToDer } from "@opendcc/kernel";
+import { SqlGatewayStore } from "@opendcc/store";
+import { openDatabase } from "@opendcc/store/open";
 import { startNodeServer } from "@opendcc/server/node";
 import { DEMO_USERS, loadDemoFleet, loadDemoUsers } from "../demo.js";
 import { UsageError } from "../output.js";
@@ -30,26 +32,43 @@ export async function start(options: StartOptions): Promise<number> {
   const port = positiveInteger(options.port, "port", 8079);
   const premises = positiveInteger(options.premises, "premises", 10);
   if (options.runtime && options.runtime !== "node") throw new UsageError(`--runtime ${options.runtime} is not available yet; this build runs the Node entry only`);
-  if (options.store) throw new UsageError("--store is not available yet; this build keeps its state in memory");
   const dataDir = resolve(options.data ?? ".opendcc");
   const keysDir = join(dataDir, "keys");
   const examplesDir = join(dataDir, "examples");
   await mkdir(keysDir, { recursive: true });
   await mkdir(examplesDir, { recursive: true });
 
-  const smki = await TestSmki.create();
-  const dccCertificate = await smki.issue({ eui: DCC_EUI, usage: "ds", commonName: "OpenDCC", roleCode: "04" });
-  const codec = createDuisCodec({ dccKey: { privateKey: dccCertificate.keys.privateKey, certificate: dccCertificate.der } });
-  const dcc = createDcc({ codec });
-  const keys = await loadDemoUsers(dcc, smki);
-  const fleet = loadDemoFleet(dcc, premises);
-  for (const key of keys) {
-    await writeFile(join(keysDir, `${key.userId.toLowerCase()}-xml.key`), key.keyPem, { mode: 0o600 });
-    await writeFile(join(keysDir, `${key.userId.toLowerCase()}-xml.pem`), key.certificatePem);
+  // The embedded store lives in the data folder unless --store names another (postgres://...).
+  const store = await SqlGatewayStore.open(await openDatabase(options.store ?? join(dataDir, "db")));
+  const dccKeyFile = join(keysDir, "dcc-xml.key");
+  const dccCertFile = join(keysDir, "dcc-xml.pem");
+  const snapshotHasUsers = (await store.load()).users.length > 0;
+  let dccKey: { privateKey: CryptoKey; certificate: string };
+  let smki: TestSmki | null = null;
+  let fleetSummary = "as stored";
+  if (snapshotHasUsers) {
+    // A restart: the store has the DCC's state, the data folder its keys.
+    dccKey = { privateKey: await importPrivateKey(pemToDer(await readFile(dccKeyFile, "utf8")), "ds"), certificate: await readFile(dccCertFile, "utf8") };
+  } else {
+    smki = await TestSmki.create();
+    const dccCertificate = await smki.issue({ eui: DCC_EUI, usage: "ds", commonName: "OpenDCC", roleCode: "04" });
+    dccKey = { privateKey: dccCertificate.keys.privateKey, certificate: dccCertificate.pem };
+    await writeFile(dccCertFile, dccCertificate.pem);
+    await writeFile(join(keysDir, "test-smki-ca.pem"), smki.ca.pem);
+    await writeFile(dccKeyFile, toPem("PRIVATE KEY", await exportPrivateKey(dccCertificate.keys.privateKey)), { mode: 0o600 });
   }
-  await writeFile(join(keysDir, "dcc-xml.pem"), dccCertificate.pem);
-  await writeFile(join(keysDir, "test-smki-ca.pem"), smki.ca.pem);
-  await writeFile(join(keysDir, "dcc-xml.key"), toPem("PRIVATE KEY", await exportPrivateKey(dccCertificate.keys.privateKey)), { mode: 0o600 });
+  const codec = createDuisCodec({ dccKey });
+  const dcc = await openDcc({ codec, store });
+  if (smki) {
+    const keys = await loadDemoUsers(dcc, smki);
+    const fleet = loadDemoFleet(dcc, premises);
+    await dcc.commit();
+    for (const key of keys) {
+      await writeFile(join(keysDir, `${key.userId.toLowerCase()}-xml.key`), key.keyPem, { mode: 0o600 });
+      await writeFile(join(keysDir, `${key.userId.toLowerCase()}-xml.pem`), key.certificatePem);
+    }
+    fleetSummary = `${premises} premises, ${fleet.devices} devices`;
+  }
   const example = join(examplesDir, "read-inventory.xml");
   await writeFile(example, readInventoryExample());
 
@@ -64,7 +83,8 @@ export async function start(options: StartOptions): Promise<number> {
   DUIS (DCC Boxed paths): ${server.url}/api/v1/serviceS | serviceT | serviceD
   admin API:              ${server.url}/admin/v1   (OpenAPI: ${server.url}/openapi.json)
   health, metrics:        ${server.url}/healthz, ${server.url}/metrics
-  demo fleet:             ${premises} premises, ${fleet.devices} devices (first: ESME 00DB1234567890A0, GSME ...A1, CHF ...A2, GPF ...A3, IHD ...A5)
+  store:                  ${options.store ? "PostgreSQL server" : `embedded, in ${show(join(dataDir, "db"))}`}
+  demo fleet:             ${fleetSummary} (first: ESME 00DB1234567890A0, GSME ...A1, CHF ...A2, GPF ...A3, IHD ...A5)
   demo users' keys:       ${show(keysDir)}/  (<eui>-xml.key PKCS#8 + <eui>-xml.pem; DCC response certificate dcc-xml.pem)
   demo users:             ${DEMO_USERS.map((u) => `${u.userId} ${u.roles.join("/")}`).join(", ")}
 
@@ -73,7 +93,7 @@ Try it (reads the inventory of the first premises as Supplier A):
 
 Press Ctrl+C to stop.`);
   await new Promise<void>((done) => {
-    const stop = () => void server.close().then(done);
+    const stop = () => void server.close().then(() => dcc.close()).then(done);
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });

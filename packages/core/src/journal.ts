@@ -1,0 +1,83 @@
+// Nothing accepted is lost (design: a request is durable before it is acknowledged) and the hot
+// path never waits on one database round trip per request: every state change goes into the
+// journal, and a request's answer waits for the group commit that carries its changes. Requests
+// arriving together share one write.
+import type { AnomalyThreshold } from "./anomaly.js";
+import type { AuditEntry } from "./gateway.js";
+import type { DeviceLogEntry, DeviceRecord } from "./inventory.js";
+import type { Party, User } from "./parties.js";
+import type { QuarantinedRequest } from "./quarantine.js";
+import type { Appointment } from "./registration.js";
+
+export type Change =
+  | { readonly kind: "audit"; readonly entry: AuditEntry }
+  | { readonly kind: "counter"; readonly originator: string; readonly counter: bigint }
+  | { readonly kind: "device"; readonly record: DeviceRecord }
+  | { readonly kind: "deviceLog"; readonly chfId: string; readonly entries: readonly DeviceLogEntry[] }
+  | { readonly kind: "party"; readonly party: Party }
+  | { readonly kind: "user"; readonly user: User }
+  | { readonly kind: "registration"; readonly appointments: readonly Appointment[] }
+  | { readonly kind: "thresholds"; readonly thresholds: readonly AnomalyThreshold[] }
+  | { readonly kind: "quarantined"; readonly held: QuarantinedRequest }
+  | { readonly kind: "unquarantined"; readonly id: number };
+
+/** Everything the in-memory indexes are rebuilt from at start. */
+export interface GatewaySnapshot {
+  readonly counters: readonly { readonly originator: string; readonly counter: bigint }[];
+  readonly devices: readonly DeviceRecord[];
+  readonly deviceLogs: readonly { readonly chfId: string; readonly entries: readonly DeviceLogEntry[] }[];
+  readonly parties: readonly Party[];
+  readonly users: readonly User[];
+  readonly appointments: readonly Appointment[];
+  readonly thresholds: readonly AnomalyThreshold[] | null;
+  readonly quarantine: readonly QuarantinedRequest[];
+  readonly recentAudit: readonly AuditEntry[];
+}
+
+/** Where the journal goes: the store's adapters implement it. */
+export interface GatewayStore {
+  load(): Promise<GatewaySnapshot>;
+  /** Writes the changes in one transaction; resolves when they are durable. */
+  write(changes: readonly Change[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class Journal {
+  private pending: Change[] = [];
+  private flushing: Promise<void> | null = null;
+  private waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
+
+  constructor(private readonly store: GatewayStore | null) {}
+
+  append(change: Change): void {
+    if (this.store) this.pending.push(change);
+  }
+
+  /**
+   * Resolves when everything appended so far is durable. Calls that arrive while a write is in
+   * flight are carried by the next one together.
+   */
+  commit(): Promise<void> {
+    if (!this.store || (this.pending.length === 0 && !this.flushing)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ resolve, reject });
+      if (!this.flushing) this.flushing = this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.waiters.length > 0) {
+      const batch = this.pending;
+      const waiters = this.waiters;
+      this.pending = [];
+      this.waiters = [];
+      try {
+        if (batch.length > 0) await (this.store as GatewayStore).write(batch);
+        waiters.forEach((w) => w.resolve());
+      } catch (error) {
+        waiters.forEach((w) => w.reject(error));
+      }
+    }
+    this.flushing = null;
+  }
+}
