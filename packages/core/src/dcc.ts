@@ -1,10 +1,11 @@
 // One DCC: the gateway and the state it checks against, wired together, with every change
 // journaled to the store (when there is one) and the in-memory indexes rebuilt from it at start.
 import { AnomalyDetector, DEFAULT_THRESHOLDS, type AnomalyThreshold } from "./anomaly.js";
+import { Delivery, httpPusher, type Pusher } from "./delivery.js";
 import { ServiceCatalogue } from "./catalogue.js";
 import { CATALOGUE_DATA } from "./catalogue-data.js";
 import { EventBus } from "./events.js";
-import { Gateway, type AuditEntry, type GatewayServices, type RequestCodec } from "./gateway.js";
+import { Gateway, type AuditEntry, type GatewayResponse, type GatewayServices, type RequestCodec } from "./gateway.js";
 import { SmartMeteringInventory } from "./inventory.js";
 import { Journal, type GatewayStore } from "./journal.js";
 import { NON_DEVICE_SERVICES } from "./non-device-services.js";
@@ -22,11 +23,18 @@ export interface DccOptions {
   readonly thresholds?: readonly AnomalyThreshold[];
   /** Audit entries kept in memory for the admin API (the store keeps them all). */
   readonly auditMemory?: number;
+  /** How responses reach users' endpoints (HTTP POST by default). */
+  readonly push?: Pusher;
+  /** How often queued deliveries are retried, in ms (0: only when something is queued). */
+  readonly deliveryIntervalMs?: number;
 }
 
 export interface Dcc {
   readonly services: GatewayServices;
   readonly gateway: Gateway;
+  readonly delivery: Delivery;
+  /** Queues a response for the user's endpoint (DUIS XML signed by the DCC) and pushes it. */
+  deliver(userId: string, response: GatewayResponse): Promise<void>;
   /** The most recent audit entries, newest last. */
   recentAudit(limit: number): AuditEntry[];
   /** Resolves when every change so far is durable (admin changes call it before answering). */
@@ -47,6 +55,15 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
   const inventory = new SmartMeteringInventory(now);
   const anomaly = new AnomalyDetector(snapshot?.thresholds ?? options.thresholds ?? DEFAULT_THRESHOLDS);
   const counters = new RequestCounters((originator, counter) => journal.append({ kind: "counter", originator, counter }));
+  const delivery = new Delivery({
+    now,
+    push: options.push ?? httpPusher,
+    onChange: (change) => journal.append(
+      change.kind === "queued" || change.kind === "attempted" ? { kind: "outbox", message: change.message }
+        : change.kind === "delivered" ? { kind: "delivered", id: change.id }
+          : { kind: "endpoint", userId: change.userId, url: change.url },
+    ),
+  });
   const quarantine = new Quarantine((change) => journal.append("held" in change ? { kind: "quarantined", held: change.held } : { kind: "unquarantined", id: change.taken }));
 
   // Rebuild from the store before listening, so that loading is not journaled again.
@@ -59,7 +76,17 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
     snapshot.counters.forEach(({ originator, counter }) => counters.restore(originator, counter));
     snapshot.quarantine.forEach((held) => quarantine.restore(held));
     recent.push(...snapshot.recentAudit.slice(-keep));
+    delivery.restore(snapshot.outbox, snapshot.endpoints);
   }
+  // Deliveries: pumped when something is queued and on a timer for retries; each round's
+  // changes are committed like a request's.
+  let pumping: Promise<void> | null = null;
+  const pump = () => {
+    pumping ??= delivery.pump().then(() => journal.commit()).catch((error: unknown) => console.error(`delivery: ${(error as Error).message}`)).finally(() => (pumping = null));
+    return pumping;
+  };
+  const timer = options.deliveryIntervalMs === 0 ? null : setInterval(pump, options.deliveryIntervalMs ?? 1000);
+  (timer as { unref?: () => void } | null)?.unref?.();
   users.onChange((change) => journal.append(change.kind === "party" ? { kind: "party", party: change.party } : { kind: "user", user: change.user }));
   registration.onChange((appointments) => journal.append({ kind: "registration", appointments }));
   anomaly.onChange((thresholds) => journal.append({ kind: "thresholds", thresholds }));
@@ -87,9 +114,17 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
   return {
     services,
     gateway: new Gateway(services),
+    delivery,
+    deliver: async (userId, response) => {
+      delivery.enqueue(userId, await options.codec.writeResponse(response));
+      await journal.commit();
+      void pump();
+    },
     recentAudit: (limit) => recent.slice(-limit),
     commit: () => journal.commit(),
     close: async () => {
+      if (timer) clearInterval(timer);
+      await pumping;
       await journal.commit();
       await options.store?.close();
     },

@@ -17,11 +17,6 @@ export interface DccSigningKey {
   readonly certificate: string | Uint8Array;
 }
 
-export interface DuisCodec extends RequestCodec {
-  /** The gateway's answer as DUIS XML, signed by the DCC when it has a key. */
-  writeResponse(response: GatewayResponse): Promise<string>;
-}
-
 const STATUS_NAMES: Record<DeviceRecord["status"], string> = {
   pending: "Pending",
   "installed-not-commissioned": "InstalledNotCommissioned",
@@ -30,7 +25,7 @@ const STATUS_NAMES: Record<DeviceRecord["status"], string> = {
   decommissioned: "Decommissioned",
 };
 
-export function createDuisCodec(options: { dccKey?: DccSigningKey; now?: () => Date } = {}): DuisCodec {
+export function createDuisCodec(options: { dccKey?: DccSigningKey; now?: () => Date } = {}): RequestCodec {
   const now = options.now ?? (() => new Date());
   const keyCache = new WeakMap<UserCertificate, Promise<CryptoKey>>();
   const dccKeyInfo = options.dccKey ? certificateIssuerSerial(options.dccKey.certificate) : null;

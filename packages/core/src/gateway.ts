@@ -43,11 +43,13 @@ export interface SignatureCheck {
   readonly reason?: string;
 }
 
-/** The DUIS layer: parsing and XML-signature verification (implemented with @opendcc/duis). */
+/** The DUIS layer: parsing, XML-signature verification, responses (implemented with @opendcc/duis). */
 export interface RequestCodec {
   decode(xml: string): Decoded;
   /** Verifies the XML signature with the sender's certificate, valid at `now`. */
   verifySignature(xml: string, sender: User, now: Date): Promise<SignatureCheck>;
+  /** The gateway's answer as DUIS XML, signed by the DCC when it has a key. */
+  writeResponse(response: GatewayResponse): Promise<string>;
 }
 
 /** The answer to one request; the server writes it as DUIS XML. */

@@ -3,6 +3,7 @@
 // journal, and a request's answer waits for the group commit that carries its changes. Requests
 // arriving together share one write.
 import type { AnomalyThreshold } from "./anomaly.js";
+import type { OutboxMessage } from "./delivery.js";
 import type { AuditEntry } from "./gateway.js";
 import type { DeviceLogEntry, DeviceRecord } from "./inventory.js";
 import type { Party, User } from "./parties.js";
@@ -19,7 +20,10 @@ export type Change =
   | { readonly kind: "registration"; readonly appointments: readonly Appointment[] }
   | { readonly kind: "thresholds"; readonly thresholds: readonly AnomalyThreshold[] }
   | { readonly kind: "quarantined"; readonly held: QuarantinedRequest }
-  | { readonly kind: "unquarantined"; readonly id: number };
+  | { readonly kind: "unquarantined"; readonly id: number }
+  | { readonly kind: "outbox"; readonly message: OutboxMessage }
+  | { readonly kind: "delivered"; readonly id: number }
+  | { readonly kind: "endpoint"; readonly userId: string; readonly url: string | null };
 
 /** Everything the in-memory indexes are rebuilt from at start. */
 export interface GatewaySnapshot {
@@ -32,6 +36,8 @@ export interface GatewaySnapshot {
   readonly thresholds: readonly AnomalyThreshold[] | null;
   readonly quarantine: readonly QuarantinedRequest[];
   readonly recentAudit: readonly AuditEntry[];
+  readonly outbox: readonly OutboxMessage[];
+  readonly endpoints: readonly { readonly userId: string; readonly url: string }[];
 }
 
 /** Where the journal goes: the store's adapters implement it. */

@@ -55,6 +55,15 @@ async function parseJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.
 
 const isResponse = (value: unknown): value is Response => value instanceof Response;
 
+// EUI path segments may be written with dashes; anything else is left to miss.
+function normaliseEuiOr(value: string): string {
+  try {
+    return normaliseEui(value);
+  } catch {
+    return value;
+  }
+}
+
 export function adminRoutes(dcc: Dcc): Hono {
   const { users, registration, inventory, anomaly, quarantine } = dcc.services;
   const app = new Hono();
@@ -101,6 +110,24 @@ export function adminRoutes(dcc: Dcc): Hono {
     }
   });
 
+  // Where the DCC pushes a user's asynchronous responses and alerts (DCC Boxed's "Receive
+  // Response Service"); null stops pushing, and responses wait to be pulled.
+  app.put("/users/:userId/endpoint", async (c) => {
+    const body = await parseJson(c, z.object({ url: z.url({ protocol: /^https?$/ }).nullable() }));
+    if (isResponse(body)) return body;
+    const user = users.user(normaliseEuiOr(c.req.param("userId")));
+    if (!user) return c.json({ error: `unknown user ${c.req.param("userId")}` }, 404);
+    dcc.delivery.setEndpoint(user.userId, body.url);
+    return c.json({ userId: user.userId, url: body.url });
+  });
+  // Pull: what waits for the user, oldest first; then acknowledge through an id to drop it.
+  app.get("/users/:userId/outbox", (c) => c.json(dcc.delivery.pending(normaliseEuiOr(c.req.param("userId")))));
+  app.post("/users/:userId/outbox/acknowledge", async (c) => {
+    const body = await parseJson(c, z.object({ throughId: z.number().int().min(1) }));
+    if (isResponse(body)) return body;
+    return c.json({ acknowledged: dcc.delivery.acknowledge(normaliseEuiOr(c.req.param("userId")), body.throughId) });
+  });
+
   app.get("/registration", (c) => {
     const mpxn = c.req.query("mpxn");
     return c.json(mpxn ? registration.all().filter((a) => a.mpxn === mpxn) : registration.all());
@@ -145,6 +172,8 @@ export function adminRoutes(dcc: Dcc): Hono {
     const held = quarantine.take(Number(c.req.param("id")));
     if (!held) return c.json({ error: `no quarantined request ${c.req.param("id")}` }, 404);
     const response = await dcc.gateway.release(held);
+    // The user was told E44 at the time; the outcome of the release reaches it asynchronously.
+    await dcc.deliver(held.userId, response);
     return c.json({ released: held.id, requestId: held.requestId, responseCode: response.responseCode, reason: response.reason });
   });
   app.delete("/quarantine/:id", (c) => {

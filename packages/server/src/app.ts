@@ -1,7 +1,7 @@
 // The OpenDCC Hono app: DUIS routes, the admin API, health and metrics. Runtime-neutral: each
 // runtime's entry (node.ts, and the edge entry to come) serves it.
 import { Hono } from "hono";
-import type { Dcc, GatewayResponse } from "@opendcc/core";
+import type { Dcc } from "@opendcc/core";
 import { adminRoutes } from "./admin-routes.js";
 import { duisRoutes } from "./duis-routes.js";
 import { Metrics } from "./metrics.js";
@@ -9,7 +9,6 @@ import { OPENAPI } from "./openapi.js";
 
 export interface AppOptions {
   readonly dcc: Dcc;
-  readonly writeResponse: (response: GatewayResponse) => Promise<string>;
   /** Largest DUIS request accepted (bytes); 1 MiB by default. */
   readonly maxRequestBytes?: number;
 }
@@ -17,7 +16,7 @@ export interface AppOptions {
 export function createApp(options: AppOptions): Hono {
   const metrics = new Metrics();
   const app = new Hono();
-  app.route("/", duisRoutes({ gateway: options.dcc.gateway, writeResponse: options.writeResponse, metrics, maxRequestBytes: options.maxRequestBytes ?? 1024 * 1024 }));
+  app.route("/", duisRoutes({ gateway: options.dcc.gateway, writeResponse: (response) => options.dcc.services.codec.writeResponse(response), metrics, maxRequestBytes: options.maxRequestBytes ?? 1024 * 1024 }));
   app.route("/admin/v1", adminRoutes(options.dcc));
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.get("/metrics", (c) => c.text(metrics.render(), 200, { "content-type": "text/plain; version=0.0.4" }));

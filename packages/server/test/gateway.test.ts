@@ -253,3 +253,50 @@ describe("HTTP limits and the admin API", () => {
     expect(((await (await gateway.app.request("/openapi.json")).json()) as { openapi: string }).openapi).toBe("3.1.0");
   });
 });
+
+describe("asynchronous delivery to the user's endpoint", () => {
+  beforeEach(commissionedMeter);
+
+  it("pushes the outcome of a released quarantined request, signed by the DCC, retrying until the endpoint takes it", async () => {
+    const { createServer } = await import("node:http");
+    const bodies: string[] = [];
+    let refuse = 1;
+    const receiver = createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      request.on("end", () => {
+        if (refuse-- > 0) {
+          response.writeHead(503).end();
+          return;
+        }
+        bodies.push(body);
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    const port = (receiver.address() as { port: number }).port;
+    try {
+      expect((await gateway.admin("PUT", `/users/${SUPPLIER}/endpoint`, { url: `http://127.0.0.1:${port}/smartdcc/duis` })).status).toBe(200);
+      expect((await gateway.admin("PUT", `/users/${SUPPLIER}/endpoint`, { url: "not a url" })).status).toBe(400);
+      await gateway.admin("PUT", "/anomaly/thresholds", [{ userId: SUPPLIER, srv: "8.2", windowMs: 60_000, limit: 0 }, { windowMs: 60_000, limit: 1000 }]);
+      const held = await gateway.send("serviceD", await signed({ counter: next(), cv: 8, srv: "8.2", element: "ReadInventory", children: [node("DeviceID", "00-DB-12-34-56-78-90-A0")] }));
+      expect(held.code).toBe("E44");
+      const [entry] = await (await gateway.admin("GET", "/quarantine")).json() as { id: number }[];
+      await gateway.admin("POST", `/quarantine/${entry!.id}/release`);
+      // The first push is refused (503); the message stays at the head of the queue for a retry.
+      const deadline = Date.now() + 5000;
+      while (bodies.length === 0 && Date.now() < deadline) {
+        gateway.clock = new Date(gateway.clock.getTime() + 2000);
+        await gateway.dcc.delivery.pump();
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(bodies).toHaveLength(1);
+      const pushed = parseResponse(bodies[0]!);
+      expect(pushed.header.responseCode).toBe("I0");
+      expect(await verifyDocument(bodies[0]!, async () => certificatePublicKey(gateway.dccCertificate.der))).toMatchObject({ ok: true });
+      expect(await (await gateway.admin("GET", `/users/${SUPPLIER}/outbox`)).json()).toEqual([]);
+    } finally {
+      receiver.close();
+    }
+  });
+});

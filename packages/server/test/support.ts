@@ -64,7 +64,7 @@ export async function startTestGateway(): Promise<TestGateway> {
   const now = () => gateway.clock;
   const codec = createDuisCodec({ dccKey: { privateKey: dccCertificate.keys.privateKey, certificate: dccCertificate.der }, now });
   const dcc = await openDcc({ codec, now });
-  const app = createApp({ dcc, writeResponse: codec.writeResponse });
+  const app = createApp({ dcc });
   const certificates = new Map<string, IssuedCertificate>();
   const users = [
     { userId: SUPPLIER, partyId: "SUPPLIER-A", role: "IS", roleCode: "02" },

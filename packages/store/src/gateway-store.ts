@@ -31,6 +31,14 @@ export const GATEWAY_MIGRATIONS: readonly Migration[] = [
       CREATE TABLE gateway_quarantine (id integer PRIMARY KEY, record jsonb NOT NULL);
     `,
   },
+  {
+    id: "gateway-002-delivery",
+    sql: `
+      CREATE TABLE gateway_outbox (id integer PRIMARY KEY, user_id text NOT NULL, record jsonb NOT NULL);
+      CREATE INDEX gateway_outbox_user ON gateway_outbox (user_id, id);
+      CREATE TABLE gateway_endpoints (user_id text PRIMARY KEY, url text NOT NULL);
+    `,
+  },
 ];
 
 /** How many audit entries a restart brings back into memory (the admin API's recent list). */
@@ -78,6 +86,8 @@ export class SqlGatewayStore implements GatewayStore {
       thresholds: await single("SELECT thresholds AS value FROM gateway_thresholds WHERE id = 1"),
       quarantine: await records("SELECT record FROM gateway_quarantine ORDER BY id"),
       recentAudit: audit.map((row) => ({ at: row.at.toISOString(), requestId: row.request_id, srv: row.srv, outcome: row.outcome, responseCode: row.response_code, reason: row.reason, xml: row.xml })),
+      outbox: await records("SELECT record FROM gateway_outbox ORDER BY id"),
+      endpoints: (await this.db.query<{ user_id: string; url: string }>("SELECT user_id, url FROM gateway_endpoints")).map((row) => ({ userId: row.user_id, url: row.url })),
     };
   }
 
@@ -128,6 +138,16 @@ async function apply(tx: Executor, change: Change): Promise<void> {
       return;
     case "unquarantined":
       await tx.query("DELETE FROM gateway_quarantine WHERE id = $1", [change.id]);
+      return;
+    case "outbox":
+      await tx.query("INSERT INTO gateway_outbox (id, user_id, record) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET record = EXCLUDED.record", [change.message.id, change.message.userId, change.message]);
+      return;
+    case "delivered":
+      await tx.query("DELETE FROM gateway_outbox WHERE id = $1", [change.id]);
+      return;
+    case "endpoint":
+      if (change.url === null) await tx.query("DELETE FROM gateway_endpoints WHERE user_id = $1", [change.userId]);
+      else await tx.query("INSERT INTO gateway_endpoints (user_id, url) VALUES ($1, $2) ON CONFLICT (user_id) DO UPDATE SET url = EXCLUDED.url", [change.userId, change.url]);
       return;
   }
 }

@@ -72,7 +72,7 @@ export async function start(options: StartOptions): Promise<number> {
   const example = join(examplesDir, "read-inventory.xml");
   await writeFile(example, readInventoryExample());
 
-  const server = await startNodeServer({ dcc, writeResponse: codec.writeResponse, port });
+  const server = await startNodeServer({ dcc, port });
   const supplier = DEMO_USERS[0]!.userId.toLowerCase();
   // Paths as short as they can be: relative below the working directory, absolute elsewhere.
   const show = (path: string) => {
