@@ -145,6 +145,23 @@ describe("the checks of paragraph 134, in order, each with its own response code
     expect(response.reason).toMatch(/SUPPLIER-A is not registered as IS for MPxN 1234567890123/);
   });
 
+  it("6.23 Change of Supplier: the incoming supplier is checked against registration data at the execution date", async () => {
+    // SUPPLIER-B gains the MPAN on 1 December; its user (90B3D51F30030000) asks for the credential update.
+    await gateway.admin("POST", "/parties", [{ partyId: "SUPPLIER-B", name: "Supplier B" }]);
+    const incoming = "90B3D51F30030000";
+    await gateway.admin("POST", "/users", [{ userId: incoming, partyId: "SUPPLIER-B", roles: ["IS"], certificates: [{ usage: "xml", pem: gateway.certificates.get(incoming)!.pem }] }]);
+    await gateway.admin("PUT", "/registration", `mpxn,fuel,role,partyId,effectiveFrom,effectiveTo\n${MPAN},electricity,IS,SUPPLIER-A,2020-01-01,2026-12-01\n${MPAN},electricity,IS,SUPPLIER-B,2026-12-01,\n`, "text/csv");
+    const cos = (executionDateTime: string) => signed({
+      originator: incoming, counter: next(), cv: 1, srv: "6.23", element: "UpdateSecurityCredentialsCoS", target: ESME, executionDateTime,
+      children: [node("SupplierFloorSeqNumber", "0")],
+    }, incoming);
+    const early = await gateway.send("serviceS", await cos("2026-11-30T12:00:00Z"));
+    expect(early.code).toBe("E4");
+    expect(early.reason).toMatch(/SUPPLIER-B is not registered as IS .* on 2026-11-30/);
+    // On the change date the incoming supplier is the registered one: every check passes.
+    expect((await gateway.send("serviceS", await cos("2026-12-01T00:00:00Z"))).code).toBe("E45");
+  });
+
   it("E40: unsigned, placeholder and tampered signatures; E41: someone else's or an expired certificate", async () => {
     expect((await gateway.send("serviceS", requestXml(readRegisters()))).code).toBe("E40");
     const placeholder = requestXml(readRegisters()).replace("</sr:Request>", '<ds:Signature><ds:SignedInfo/><ds:SignatureValue>ZGVmYXVsdA==</ds:SignatureValue></ds:Signature></sr:Request>');
