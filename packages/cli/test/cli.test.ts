@@ -32,6 +32,15 @@ describe("opendcc", () => {
     expect(run.stdout).not.toMatch(/FAIL/);
   });
 
+  it("prints nothing but its JSON Lines when run as `pnpm opendcc` from the repository root", () => {
+    const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+    const run = spawnSync(join(root, "node_modules/.bin/pnpm"), ["opendcc", "gbcs", "inspect", "-"], { cwd: root, encoding: "utf8", input: `${toHex(apdu)}\n` });
+    expect(run.status).toBe(0);
+    const lines = run.stdout.split("\n").filter((line) => line !== "");
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ file: "-:1", ok: true, messageCode: "0x0059" });
+  });
+
   it("exits 2 with a one-line message on bad usage", () => {
     for (const args of [["frobnicate"], ["gbcs"], ["gbcs", "explode"], ["gbcs", "verify", "x.hex"], ["gbcs", "inspect"], ["--no-such-flag"]]) {
       const run = opendcc(args);
