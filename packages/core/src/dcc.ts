@@ -13,6 +13,8 @@ import { UserDirectory } from "./parties.js";
 import { Quarantine } from "./quarantine.js";
 import { RegistrationData } from "./registration.js";
 import { RequestCounters } from "./request-ids.js";
+import { ResponseCodes } from "./response-codes.js";
+import { Schedules } from "./schedules.js";
 
 export interface DccOptions {
   readonly codec: RequestCodec;
@@ -35,6 +37,8 @@ export interface Dcc {
   readonly delivery: Delivery;
   /** Queues a response for the user's endpoint (DUIS XML signed by the DCC) and pushes it. */
   deliver(userId: string, response: GatewayResponse): Promise<void>;
+  /** Runs the schedules that are due now (the timer does this every tick). */
+  runSchedules(): Promise<void>;
   /** The most recent audit entries, newest last. */
   recentAudit(limit: number): AuditEntry[];
   /** Resolves when every change so far is durable (admin changes call it before answering). */
@@ -64,6 +68,7 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
           : { kind: "endpoint", userId: change.userId, url: change.url },
     ),
   });
+  const schedules = new Schedules((change) => journal.append(change.kind === "saved" ? { kind: "schedule", schedule: change.schedule } : { kind: "unscheduled", id: change.id }));
   const quarantine = new Quarantine((change) => journal.append("held" in change ? { kind: "quarantined", held: change.held } : { kind: "unquarantined", id: change.taken }));
 
   // Rebuild from the store before listening, so that loading is not journaled again.
@@ -77,7 +82,25 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
     snapshot.quarantine.forEach((held) => quarantine.restore(held));
     recent.push(...snapshot.recentAudit.slice(-keep));
     delivery.restore(snapshot.outbox, snapshot.endpoints);
+    snapshot.schedules.forEach((schedule) => schedules.restore(schedule));
   }
+  // Paragraph 125: schedules go when their device is withdrawn or decommissioned, when their user is
+  // suspended, and (Other Users' only) on a change of tenancy at the premises.
+  inventory.onChange((change) => {
+    if (change.kind === "device" && (change.after.status === "withdrawn" || change.after.status === "decommissioned")) {
+      schedules.removeWhere((s) => s.deviceId === change.after.deviceId, change.after.status === "withdrawn" ? "device-withdrawn" : "device-decommissioned");
+    }
+  });
+  users.onChange((change) => {
+    if (change.kind === "user" && change.user.suspended) schedules.removeWhere((s) => s.userId === change.user.userId, "user-suspended");
+  });
+  events.on("request.accepted", (event) => {
+    if (event.srv !== "3.2") return;
+    const device = inventory.get(event.requestId.split(":")[1] ?? "");
+    const hub = device?.type === "CHF" ? device.deviceId : device?.chfId;
+    const premises = new Set(inventory.all().filter((d) => d.deviceId === device?.deviceId || (hub && d.chfId === hub)).map((d) => d.deviceId));
+    schedules.removeWhere((s) => premises.has(s.deviceId) && (users.user(s.userId)?.roles.includes("OU") ?? false), "change-of-tenancy");
+  });
   // Deliveries: pumped when something is queued and on a timer for retries; each round's
   // changes are committed like a request's.
   let pumping: Promise<void> | null = null;
@@ -85,7 +108,20 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
     pumping ??= delivery.pump().then(() => journal.commit()).catch((error: unknown) => console.error(`delivery: ${(error as Error).message}`)).finally(() => (pumping = null));
     return pumping;
   };
-  const timer = options.deliveryIntervalMs === 0 ? null : setInterval(pump, options.deliveryIntervalMs ?? 1000);
+  // Due schedules run on the same tick. Their service is a device service, which this gateway cannot
+  // execute until the GBCS transform exists: each run is answered to its user as such.
+  const runSchedules = async () => {
+    for (const schedule of schedules.takeDue(now())) {
+      const entry = services.catalogue.get(schedule.srv);
+      await deliver(schedule.userId, {
+        requestId: null, responseCode: ResponseCodes.notSupported,
+        reason: `scheduled ${schedule.srv} (DSPScheduleID ${schedule.id}): this gateway has no GBCS transform for it yet`,
+        serviceReference: entry?.serviceReference ?? null, srv: schedule.srv, body: null,
+      });
+    }
+  };
+  const tick = () => void runSchedules().then(pump).catch((error: unknown) => console.error(`scheduler: ${(error as Error).message}`));
+  const timer = options.deliveryIntervalMs === 0 ? null : setInterval(tick, options.deliveryIntervalMs ?? 1000);
   (timer as { unref?: () => void } | null)?.unref?.();
   users.onChange((change) => journal.append(change.kind === "party" ? { kind: "party", party: change.party } : { kind: "user", user: change.user }));
   registration.onChange((appointments) => journal.append({ kind: "registration", appointments }));
@@ -101,7 +137,7 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
 
   const services: GatewayServices = {
     catalogue: new ServiceCatalogue(CATALOGUE_DATA),
-    users, registration, inventory, anomaly, counters, quarantine, events, journal,
+    users, registration, inventory, anomaly, counters, quarantine, schedules, events, journal,
     codec: options.codec,
     nonDeviceServices: NON_DEVICE_SERVICES,
     now,
@@ -111,15 +147,18 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
       journal.append({ kind: "audit", entry });
     },
   };
+  async function deliver(userId: string, response: GatewayResponse): Promise<void> {
+    delivery.enqueue(userId, await options.codec.writeResponse(response));
+    await journal.commit();
+    void pump();
+  }
+
   return {
     services,
     gateway: new Gateway(services),
     delivery,
-    deliver: async (userId, response) => {
-      delivery.enqueue(userId, await options.codec.writeResponse(response));
-      await journal.commit();
-      void pump();
-    },
+    deliver,
+    runSchedules,
     recentAudit: (limit) => recent.slice(-limit),
     commit: () => journal.commit(),
     close: async () => {

@@ -2,11 +2,11 @@
 // sender's certificate), responses out (DUIS XML signed by the DCC).
 import {
   DuisError, formatEui, node, parseRequest, parseRequestId, signDocument, text, verifyDocument, writeResponse,
-  normalizeDn, type DuisNode, type DuisResponse, type KeyResolver, type ResponseMessageBody,
+  normalizeDn, type DuisNode, type DuisResponse, type KeyResolver, type ResponseContent, type ResponseMessageBody,
 } from "@opendcc/duis";
 import { importPublicKey } from "@opendcc/kernel";
 import { certificateIssuerSerial } from "@opendcc/duis";
-import type { Decoded, GatewayResponse, ParsedRequest, RequestCodec, SignatureCheck } from "./gateway.js";
+import type { Decoded, GatewayResponse, ParsedRequest, RequestCodec, ResponseBody, SignatureCheck } from "./gateway.js";
 import type { DeviceRecord } from "./inventory.js";
 import type { User, UserCertificate } from "./parties.js";
 import { ResponseCodes } from "./response-codes.js";
@@ -43,6 +43,7 @@ export function createDuisCodec(options: { dccKey?: DccSigningKey; now?: () => D
         executionDateTime: body.executionDateTime ? new Date(body.executionDateTime) : null,
         bodyElement: body.element,
         field: (...path) => (content ? text(content, path.join("/")) : undefined),
+        content,
       };
       return { ok: true, request: parsed };
     } catch (error) {
@@ -83,7 +84,7 @@ export function createDuisCodec(options: { dccKey?: DccSigningKey; now?: () => D
       kind: "ResponseMessage",
       serviceReference: response.serviceReference ?? "",
       serviceReferenceVariant: response.srv ?? "",
-      ...(response.body?.kind === "inventory" ? { content: { kind: "DSPInventory", node: inventoryNode(response.body.devices) } as const } : {}),
+      ...(response.body ? { content: responseContent(response.body) } : {}),
     };
     const duisResponse: DuisResponse = {
       schemaVersion: "5.2",
@@ -103,22 +104,40 @@ export function createDuisCodec(options: { dccKey?: DccSigningKey; now?: () => D
   return { decode, verifySignature, writeResponse: write };
 }
 
+function responseContent(body: ResponseBody): ResponseContent {
+  switch (body.kind) {
+    case "inventory":
+      return { kind: "DSPInventory", node: inventoryNode(body.devices) };
+    case "scheduleId":
+      return { kind: "DSPScheduleID", dspScheduleId: body.id };
+    case "schedules":
+      // Each record echoes the schedule as created (the DSPSchedule structure of 5.1).
+      return { kind: "DSPSchedulesRead", node: node("DSPSchedulesRead", body.schedules.map((schedule) => node("DSPSchedules", [
+        node("DSPScheduleID", String(schedule.id)),
+        { ...(schedule.parameters as DuisNode), name: "DSPScheduleDetails" },
+      ]))) };
+  }
+}
+
+// DUIS 5.4 DSPInventory: at most 17 Device records, each field in the schema's order.
+export const INVENTORY_RESPONSE_LIMIT = 17;
+
 function inventoryNode(devices: readonly DeviceRecord[]): DuisNode {
-  return node("DSPInventory", devices.map((device) => {
+  return node("DSPInventory", devices.slice(0, INVENTORY_RESPONSE_LIMIT).map((device) => {
     const fields: DuisNode[] = [
       node("DeviceID", formatEui(device.deviceId)),
       node("DeviceType", device.type),
       node("DeviceStatus", STATUS_NAMES[device.status]),
+      node("DeviceManufacturer", device.manufacturer ?? ""),
+      node("DeviceModel", device.model ?? ""),
     ];
-    if (device.manufacturer) fields.push(node("DeviceManufacturer", device.manufacturer));
-    if (device.model) fields.push(node("DeviceModel", device.model));
-    if (device.firmwareVersion) fields.push(node("FirmwareVersion", device.firmwareVersion));
-    if (device.mpxn) fields.push(node("MPxN", device.mpxn));
-    if (device.chfId && device.chfId !== device.deviceId) fields.push(node("CHFID", formatEui(device.chfId)));
-    if (device.associatedWith) fields.push(node("AssociatedDeviceID", formatEui(device.associatedWith)));
-    if (device.premises.postcode) fields.push(node("PostCode", device.premises.postcode));
+    if (device.firmwareVersion) fields.push(node("DeviceFirmwareVersion", device.firmwareVersion));
+    if (device.status === "commissioned") fields.push(node("DateCommissioned", device.statusChangedAt.slice(0, 10)));
+    if (device.mpxn) fields.push(node("ImportMPxN", device.mpxn));
     if (device.premises.uprn) fields.push(node("UPRN", device.premises.uprn));
-    fields.push(node("StatusChangeDateTime", device.statusChangedAt));
+    if (device.premises.postcode) {
+      fields.push(node("PropertyFilter", [node("PostCode", device.premises.postcode), node("AddressIdentifier", (device.premises.address ?? "").slice(0, 30))]));
+    }
     return node("Device", fields);
   }));
 }

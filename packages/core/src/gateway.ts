@@ -11,6 +11,7 @@ import { RequestCounters, formatRequestId, type RequestIdentity } from "./reques
 import { ResponseCodes, type ResponseCode } from "./response-codes.js";
 import type { Quarantine, QuarantinedRequest } from "./quarantine.js";
 import type { EventBus } from "./events.js";
+import type { Schedule, Schedules } from "./schedules.js";
 import type { Journal } from "./journal.js";
 
 /** DCC Boxed endpoints (duis.md section 5). */
@@ -30,6 +31,8 @@ export interface ParsedRequest {
   readonly bodyElement: string;
   /** Text of a body field by element path below the service element, e.g. field("DeviceID"). */
   field(...path: string[]): string | undefined;
+  /** The service element as the DUIS layer represents it (kept and written back, e.g. schedules). */
+  readonly content: unknown;
 }
 
 /** What the DUIS layer says about the request document itself. */
@@ -65,10 +68,11 @@ export interface GatewayResponse {
 
 export type ResponseBody =
   | { readonly kind: "inventory"; readonly devices: readonly DeviceRecord[] }
-  | { readonly kind: "none" };
+  | { readonly kind: "scheduleId"; readonly id: number }
+  | { readonly kind: "schedules"; readonly schedules: readonly Schedule[] };
 
 /** A non-device service (Table 5.2) executed by core. */
-export type NonDeviceService = (request: ParsedRequest, user: User, services: GatewayServices) => ResponseBody | null;
+export type NonDeviceService = (request: ParsedRequest, user: User, services: GatewayServices, gateway: Gateway) => ResponseBody | null;
 
 export interface GatewayServices {
   readonly catalogue: ServiceCatalogue;
@@ -80,6 +84,7 @@ export interface GatewayServices {
   readonly codec: RequestCodec;
   readonly nonDeviceServices: ReadonlyMap<string, NonDeviceService>;
   readonly quarantine: Quarantine;
+  readonly schedules: Schedules;
   readonly events: EventBus;
   /** A request's answer waits until its changes are durable. */
   readonly journal: Journal;
@@ -184,7 +189,7 @@ export class Gateway {
     if (user.suspended) throw new Rejection(ResponseCodes.userSuspended, `the rights of user ${user.userId} are suspended (SEC M8)`);
     if (entry.deviceService) {
       // 3. the device's inventory status allows the service
-      const device = this.deviceFor(request);
+      const device = this.deviceFor(request.requestId.target, request.srv);
       // 4. non-critical: registration data says this user may act for the device's MPxN
       if (!entry.critical) this.checkRegistration(user, roles, device, request.executionDateTime ?? at);
     }
@@ -208,11 +213,11 @@ export class Gateway {
     return { entry, user };
   }
 
-  private deviceFor(request: ParsedRequest): DeviceRecord {
-    const device = this.services.inventory.get(request.requestId.target);
-    if (!device) throw new Rejection(ResponseCodes.unknownDevice, `device ${request.requestId.target} is not in the Smart Metering Inventory`);
-    const allowed = device.status === "commissioned" || (device.status === "installed-not-commissioned" && BEFORE_COMMISSIONING.has(request.srv));
-    if (!allowed) throw new Rejection(ResponseCodes.deviceStatus, `device ${device.deviceId} is ${device.status}, which does not allow ${request.srv}`);
+  private deviceFor(deviceId: string, srv: string): DeviceRecord {
+    const device = this.services.inventory.get(deviceId);
+    if (!device) throw new Rejection(ResponseCodes.unknownDevice, `device ${deviceId} is not in the Smart Metering Inventory`);
+    const allowed = device.status === "commissioned" || (device.status === "installed-not-commissioned" && BEFORE_COMMISSIONING.has(srv));
+    if (!allowed) throw new Rejection(ResponseCodes.deviceStatus, `device ${device.deviceId} is ${device.status}, which does not allow ${srv}`);
     return device;
   }
 
@@ -237,11 +242,21 @@ export class Gateway {
     throw new Rejection(ResponseCodes.notSupported, `${entry.srv} ${entry.name} is a device service; this gateway has no GBCS transform for it yet`);
   }
 
+  /** Runs the checks a device service request would pass (roles, device status, registration), for schedules. */
+  checkDeviceAccess(user: User, srv: string, deviceId: string, when: Date): void {
+    const entry = this.services.catalogue.get(srv);
+    if (!entry || !entry.deviceService) throw new Rejection(ResponseCodes.malformed, `${srv} is not a device service`);
+    const roles = this.services.catalogue.eligibleAmong(user.roles, entry);
+    if (roles.length === 0) throw new Rejection(ResponseCodes.roleNotEligible, `role ${user.roles.join("/")} may not send ${srv}`);
+    const device = this.deviceFor(deviceId, srv);
+    if (!entry.critical) this.checkRegistration(user, roles, device, when);
+  }
+
   private nonDeviceService(request: ParsedRequest, user: User, entry: CatalogueEntry): ResponseBody | null {
     const execute = this.services.nonDeviceServices.get(request.srv);
     if (!execute) throw new Rejection(ResponseCodes.notSupported, `${entry.srv} ${entry.name} is not executed by this gateway yet`);
     try {
-      return execute(request, user, this.services);
+      return execute(request, user, this.services, this);
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       if (typeof code === "string" && /^[EW]\d+$/.test(code)) throw new Rejection(code, (error as Error).message);

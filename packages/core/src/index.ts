@@ -21,6 +21,9 @@ export type {
 } from "./gateway.js";
 export { NON_DEVICE_SERVICES } from "./non-device-services.js";
 export { Quarantine } from "./quarantine.js";
+export { Schedules, SCHEDULE_FREQUENCIES, nextOccurrence } from "./schedules.js";
+export type { Schedule, ScheduleChange, ScheduleFrequency, ScheduleRemoval } from "./schedules.js";
+export { ServiceError } from "./response-codes.js";
 export type { QuarantinedRequest } from "./quarantine.js";
 export { openDcc } from "./dcc.js";
 export { Delivery, httpPusher } from "./delivery.js";

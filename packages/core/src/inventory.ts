@@ -253,8 +253,36 @@ export class SmartMeteringInventory {
     return this.write(device, { ...device, status: "withdrawn" }, "withdrawn");
   }
 
-  /** 8.4 Update Inventory: descriptive fields only; status changes come from their own services. */
-  update(deviceId: string, fields: Partial<Pick<DeviceRecord, "manufacturer" | "model" | "firmwareVersion" | "mpxn">> & { premises?: Partial<Premises> }): DeviceRecord {
+  /**
+   * 8.4 status corrections: a device other than a hub moves between 'pending' and 'installed not
+   * commissioned' (commissioning has its own service); a hub may also be set commissioned (its WAN
+   * connection, paragraph 185) or withdrawn.
+   */
+  setStatus(deviceId: string, status: "pending" | "installed-not-commissioned" | "commissioned" | "withdrawn"): DeviceRecord {
+    const device = this.require(deviceId);
+    if (device.status === "decommissioned" || device.status === "withdrawn") {
+      throw new InventoryError("E5", `device ${device.deviceId} is ${device.status}; its status can no longer be updated`);
+    }
+    if (device.type !== "CHF" && status !== "pending" && status !== "installed-not-commissioned") {
+      throw new InventoryError("E11", `a ${device.type}'s status can be updated only to pending or installed-not-commissioned`);
+    }
+    if (device.type !== "CHF" && device.status === "commissioned") {
+      throw new InventoryError("E5", `device ${device.deviceId} is commissioned; decommission or withdraw it instead`);
+    }
+    if (status === "commissioned") return this.chfConnected(device.deviceId);
+    if (status === "withdrawn") return this.withdraw(device.deviceId);
+    return this.write(device, { ...device, status }, "status updated (8.4)");
+  }
+
+  /** 8.4 DeleteDevice: a device notified in error leaves the inventory while still pending. */
+  deletePending(deviceId: string): DeviceRecord {
+    const device = this.require(deviceId);
+    if (device.status !== "pending") throw new InventoryError("E5", `device ${device.deviceId} is ${device.status}; only a pending device can be deleted`);
+    return this.write(device, { ...device, status: "decommissioned" }, "deleted while pending (8.4)");
+  }
+
+  /** 8.4 Update Inventory: descriptive fields; status changes come from their own services. */
+  update(deviceId: string, fields: { readonly [K in "manufacturer" | "model" | "firmwareVersion" | "mpxn"]?: string | null | undefined } & { premises?: Partial<Premises> }): DeviceRecord {
     const device = this.require(deviceId);
     const { premises, ...rest } = fields;
     return this.write(device, { ...device, ...definedOnly(rest), premises: mergePremises(device.premises, premises) }, "inventory updated");
@@ -350,8 +378,8 @@ function mergePremises(base: Premises, update: Partial<Premises> | undefined): P
   return update ? { ...base, ...definedOnly(update) } : base;
 }
 
-function definedOnly<T extends object>(fields: T): Partial<T> {
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
+function definedOnly<T extends object>(fields: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
 }
 
 function unique(devices: DeviceRecord[]): DeviceRecord[] {

@@ -9,6 +9,7 @@ import type { DeviceLogEntry, DeviceRecord } from "./inventory.js";
 import type { Party, User } from "./parties.js";
 import type { QuarantinedRequest } from "./quarantine.js";
 import type { Appointment } from "./registration.js";
+import type { Schedule } from "./schedules.js";
 
 export type Change =
   | { readonly kind: "audit"; readonly entry: AuditEntry }
@@ -23,7 +24,9 @@ export type Change =
   | { readonly kind: "unquarantined"; readonly id: number }
   | { readonly kind: "outbox"; readonly message: OutboxMessage }
   | { readonly kind: "delivered"; readonly id: number }
-  | { readonly kind: "endpoint"; readonly userId: string; readonly url: string | null };
+  | { readonly kind: "endpoint"; readonly userId: string; readonly url: string | null }
+  | { readonly kind: "schedule"; readonly schedule: Schedule }
+  | { readonly kind: "unscheduled"; readonly id: number };
 
 /** Everything the in-memory indexes are rebuilt from at start. */
 export interface GatewaySnapshot {
@@ -38,6 +41,7 @@ export interface GatewaySnapshot {
   readonly recentAudit: readonly AuditEntry[];
   readonly outbox: readonly OutboxMessage[];
   readonly endpoints: readonly { readonly userId: string; readonly url: string }[];
+  readonly schedules: readonly Schedule[];
 }
 
 /** Where the journal goes: the store's adapters implement it. */

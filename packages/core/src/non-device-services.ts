@@ -1,20 +1,25 @@
 // Non-device services (Annex 5 Table 5.2) that core executes and answers directly (paragraph
 // 139): inventory reads and updates, pre-notification, decommissioning, hub status updates.
 import { DEVICE_TYPES, InventoryError, type DeviceType } from "./inventory.js";
+import { ServiceError } from "./response-codes.js";
 import type { NonDeviceService } from "./gateway.js";
+import { createSchedule, deleteSchedule, readSchedule } from "./schedule-services.js";
 
 function requiredField(request: Parameters<NonDeviceService>[0], ...path: string[]): string {
   const value = request.field(...path);
-  if (value === undefined || value.trim() === "") throw new InventoryError("E43", `${request.bodyElement} needs ${path.join("/")}`);
+  if (value === undefined || value.trim() === "") throw new ServiceError("E43", `${request.bodyElement} needs ${path.join("/")}`);
   return value.trim();
 }
 
-/** 8.2 Read Inventory: by DeviceID (with its whole system), MPxN, postcode (+ address) or UPRN. */
+/**
+ * 8.2 Read Inventory: by DeviceID (with its whole system), MPxN, UPRN or PropertyFilter (PostCode
+ * and AddressIdentifier), the four alternatives of the DUIS body.
+ */
 const readInventory: NonDeviceService = (request, _user, { inventory }) => {
   const query = {
     deviceId: request.field("DeviceID"),
     mpxn: request.field("MPxN"),
-    postcode: request.field("PostCode") ?? request.field("Postcode"),
+    postcode: request.field("PropertyFilter", "PostCode"),
     address: request.field("PropertyFilter", "AddressIdentifier"),
     uprn: request.field("UPRN"),
   };
@@ -33,6 +38,46 @@ const preNotify: NonDeviceService = (request, user, { inventory }) => {
     model: request.field("DeviceModel"),
     firmwareVersion: request.field("FirmwareVersion"),
   }, user.roles.some((role) => role === "IS" || role === "ES" || role === "GS"));
+  return null;
+};
+
+const STATUS_FROM_DUIS: Record<string, "pending" | "installed-not-commissioned" | "commissioned" | "withdrawn"> = {
+  Pending: "pending", InstalledNotCommissioned: "installed-not-commissioned", Commissioned: "commissioned", Withdrawn: "withdrawn",
+};
+
+/**
+ * 8.4 Update Inventory: one of a status change (devices other than a hub: Pending or
+ * InstalledNotCommissioned; a hub: Commissioned, Withdrawn or InstalledNotCommissioned), new
+ * device details, a new MPxN, or removal of a device that never left 'pending'.
+ */
+const updateInventory: NonDeviceService = (request, _user, { inventory }) => {
+  const device = inventory.require(requiredField(request, "DeviceID"));
+  const exceptHub = request.field("UpdateDeviceStatusExceptCH");
+  const hub = request.field("UpdateDeviceStatusCH");
+  if (exceptHub !== undefined || hub !== undefined) {
+    if ((hub !== undefined) !== (device.type === "CHF")) {
+      throw new InventoryError("E11", `${hub !== undefined ? "UpdateDeviceStatusCH" : "UpdateDeviceStatusExceptCH"} does not apply to a ${device.type}`);
+    }
+    const status = STATUS_FROM_DUIS[(hub ?? exceptHub) as string];
+    if (!status) throw new ServiceError("E43", `unknown device status ${hub ?? exceptHub}`);
+    inventory.setStatus(device.deviceId, status);
+    return null;
+  }
+  if (request.field("DeleteDevice") !== undefined) {
+    inventory.deletePending(device.deviceId);
+    return null;
+  }
+  const mpxn = request.field("UpdateMPxN", "ImportMPxN");
+  if (mpxn !== undefined) {
+    inventory.update(device.deviceId, { mpxn });
+    return null;
+  }
+  const details = {
+    manufacturer: request.field("UpdateDeviceDetails", "DeviceManufacturer"),
+    model: request.field("UpdateDeviceDetails", "DeviceModel"),
+    firmwareVersion: request.field("UpdateDeviceDetails", "FirmwareVersion"),
+  };
+  inventory.update(device.deviceId, details);
   return null;
 };
 
@@ -63,8 +108,12 @@ const hubReturned: NonDeviceService = (request, _user, { inventory }) => {
 };
 
 export const NON_DEVICE_SERVICES: ReadonlyMap<string, NonDeviceService> = new Map([
+  ["5.1", createSchedule],
+  ["5.2", readSchedule],
+  ["5.3", deleteSchedule],
   ["8.2", readInventory],
   ["8.3", decommission],
+  ["8.4", updateInventory],
   ["8.14.1", installWithWan],
   ["8.14.2", installWithoutWan],
   ["8.14.3", hubReturned],

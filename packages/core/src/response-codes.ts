@@ -43,3 +43,11 @@ export const ResponseCodes = {
 } as const;
 
 export type ResponseCode = (typeof ResponseCodes)[keyof typeof ResponseCodes] | string;
+
+/** A service refused (or warned about) a request; `code` is the DUIS response code to answer. */
+export class ServiceError extends Error {
+  constructor(readonly code: ResponseCode, message: string) {
+    super(message);
+    this.name = "ServiceError";
+  }
+}

@@ -3,7 +3,7 @@
 // role x SRV matrix, and quarantine.
 import { beforeEach, describe, expect, it } from "vitest";
 import { CATALOGUE_DATA, ROLE_CODES, type RoleCode } from "@opendcc/core";
-import { certificatePublicKey, children, node, parseResponse, text, verifyDocument } from "@opendcc/duis";
+import { certificatePublicKey, children, node, parseResponse, text, verifyDocument, type DuisNode } from "@opendcc/duis";
 import {
   DCC_EUI, NETWORK_OPERATOR, OTHER_USER, SUPPLIER, requestXml, signAs, startTestGateway, type TestGateway,
 } from "./support.js";
@@ -315,5 +315,88 @@ describe("asynchronous delivery to the user's endpoint", () => {
     } finally {
       receiver.close();
     }
+  });
+});
+
+describe("DCC Scheduled Services (5.1-5.3) and inventory services with DUIS 5.4 element names", () => {
+  beforeEach(commissionedMeter);
+
+  const createSchedule = async (extra: DuisNode[] = [], as = SUPPLIER) => gateway.send("serviceD", await signed({
+    originator: as, counter: next(), cv: 8, srv: "5.1", element: "CreateSchedule",
+    children: [
+      node("ScheduleFrequency", "Daily"), node("ScheduleStartDate", "2026-11-24"), node("ScheduleExecutionStartTime", "01:30:00"),
+      node("DSPScheduledServiceReference", "4.8"), node("DSPScheduledServiceReferenceVariant", "4.8.1"), node("DeviceID", "00-DB-12-34-56-78-90-A0"),
+      node("DSPReadActiveImportProfileData", [node("StartDateOffset", "-1"), node("StartTime", "00:00:00"), node("EndDateOffset", "0"), node("EndTime", "00:00:00")]),
+      ...extra,
+    ],
+  }, as));
+
+  it("creates a schedule (DSPScheduleID), reads it back as created, runs it when due, and deletes it", async () => {
+    const created = await createSchedule();
+    expect(created.code).toBe("I0");
+    const body = parseResponse(created.xml).body;
+    const id = body.kind === "ResponseMessage" && body.content?.kind === "DSPScheduleID" ? body.content.dspScheduleId : -1;
+    expect(id).toBeGreaterThan(0);
+
+    const read = await gateway.send("serviceD", await signed({ counter: next(), cv: 8, srv: "5.2", element: "ReadSchedule", children: [node("DSPScheduleID", String(id))] }));
+    expect(read.code).toBe("I0");
+    const records = parseResponse(read.xml).body;
+    const details = records.kind === "ResponseMessage" && records.content?.kind === "DSPSchedulesRead" ? children(records.content.node, "DSPSchedules") : [];
+    expect(details.map((d) => [text(d, "DSPScheduleID"), text(d, "DSPScheduleDetails/DSPScheduledServiceReferenceVariant"), text(d, "DSPScheduleDetails/ScheduleFrequency")])).toEqual([[String(id), "4.8.1", "Daily"]]);
+
+    // Due at 01:30 the next day: the run is answered to its user through delivery.
+    gateway.clock = new Date("2026-11-24T01:30:00Z");
+    await gateway.dcc.runSchedules();
+    const outbox = (await (await gateway.admin("GET", `/users/${SUPPLIER}/outbox`)).json()) as { xml: string }[];
+    expect(outbox).toHaveLength(1);
+    expect(parseResponse(outbox[0]!.xml).header.responseCode).toBe("E45");
+
+    const deleted = await gateway.send("serviceD", await signed({ counter: next(), cv: 8, srv: "5.3", element: "DeleteSchedule", children: [node("DSPScheduleID", String(id))] }));
+    expect(deleted.code).toBe("I99");
+    const again = await gateway.send("serviceD", await signed({ counter: next(), cv: 8, srv: "5.2", element: "ReadSchedule", children: [node("DeviceID", "00-DB-12-34-56-78-90-A0")] }));
+    expect(again.code).toBe("W050201");
+  });
+
+  it("refuses schedules the user could not request on demand, or for SRVs Annex 5 does not allow", async () => {
+    const asOperator = await gateway.send("serviceD", await signed({
+      originator: OTHER_USER, counter: next(), cv: 8, srv: "5.1", element: "CreateSchedule",
+      children: [node("ScheduleFrequency", "Daily"), node("ScheduleStartDate", "2026-11-24"), node("DSPScheduledServiceReference", "4.8"), node("DSPScheduledServiceReferenceVariant", "4.1.1"), node("DeviceID", "00-DB-12-34-56-78-90-A0"), node("DSPReadActiveImportProfileData")],
+    }, OTHER_USER));
+    expect(asOperator.code).toBe("E43");
+    expect(asOperator.reason).toMatch(/4.1.1 cannot be requested as a DCC Scheduled Service/);
+    await gateway.admin("PUT", "/registration", `mpxn,fuel,role,partyId,effectiveFrom,effectiveTo\n${MPAN},electricity,IS,SUPPLIER-B,2020-01-01,\n`, "text/csv");
+    expect((await createSchedule()).code).toBe("E4");
+  });
+
+  it("removes schedules when the device is decommissioned or the user suspended (paragraph 125)", async () => {
+    expect((await createSchedule()).code).toBe("I0");
+    expect(gateway.dcc.services.schedules.all()).toHaveLength(1);
+    await gateway.admin("POST", `/users/${SUPPLIER}/suspension`, { suspended: true });
+    expect(gateway.dcc.services.schedules.all()).toHaveLength(0);
+    await gateway.admin("POST", `/users/${SUPPLIER}/suspension`, { suspended: false });
+    expect((await createSchedule()).code).toBe("I0");
+    gateway.dcc.services.inventory.decommission(ESME);
+    expect(gateway.dcc.services.schedules.all()).toHaveLength(0);
+  });
+
+  it("8.2 reads by MPxN, UPRN and PropertyFilter; 8.4 updates details, status and deletes a pending device", async () => {
+    await gateway.admin("POST", "/inventory/devices", [{ deviceId: ESME, type: "ESME", status: "commissioned", mpxn: MPAN, chfId: CHF, manufacturer: "AB01", model: "M1", premises: { postcode: "SW1A 1AA", address: "1 The Street", uprn: "100023336956" } }]);
+    const read = async (children: DuisNode[]) => {
+      const response = await gateway.send("serviceD", await signed({ counter: next(), cv: 8, srv: "8.2", element: "ReadInventory", children }));
+      const body = parseResponse(response.xml).body;
+      return body.kind === "ResponseMessage" && body.content?.kind === "DSPInventory" ? children_(body.content.node) : [];
+    };
+    const children_ = (inventory: DuisNode) => children(inventory, "Device").map((d) => text(d, "DeviceID"));
+    expect(await read([node("MPxN", MPAN)])).toContain("00-DB-12-34-56-78-90-A0");
+    expect(await read([node("UPRN", "100023336956")])).toEqual(["00-DB-12-34-56-78-90-A0"]);
+    expect(await read([node("PropertyFilter", [node("PostCode", "SW1A 1AA"), node("AddressIdentifier", "The Street")])])).toEqual(["00-DB-12-34-56-78-90-A0"]);
+
+    const update = async (children: DuisNode[]) => gateway.send("serviceD", await signed({ counter: next(), cv: 8, srv: "8.4", element: "UpdateInventory", children: [node("DeviceID", "00-DB-12-34-56-78-90-A0"), ...children] }));
+    expect((await update([node("UpdateDeviceDetails", [node("DeviceManufacturer", "CD02"), node("FirmwareVersion", "0002012F")])])).code).toBe("I99");
+    expect(gateway.dcc.services.inventory.require(ESME)).toMatchObject({ manufacturer: "CD02", firmwareVersion: "0002012F", model: "M1" });
+    const commissioned = await update([node("UpdateDeviceStatusExceptCH", "Pending")]);
+    expect(commissioned.code).toBe("E5");
+    expect((await update([node("UpdateDeviceStatusCH", "Withdrawn")])).code).toBe("E11");
+    expect((await update([node("DeleteDevice")])).code).toBe("E5");
   });
 });

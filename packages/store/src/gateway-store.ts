@@ -39,6 +39,13 @@ export const GATEWAY_MIGRATIONS: readonly Migration[] = [
       CREATE TABLE gateway_endpoints (user_id text PRIMARY KEY, url text NOT NULL);
     `,
   },
+  {
+    id: "gateway-003-schedules",
+    sql: `
+      CREATE TABLE gateway_schedules (id integer PRIMARY KEY, user_id text NOT NULL, device_id text NOT NULL, record jsonb NOT NULL);
+      CREATE INDEX gateway_schedules_device ON gateway_schedules (device_id);
+    `,
+  },
 ];
 
 /** How many audit entries a restart brings back into memory (the admin API's recent list). */
@@ -88,6 +95,7 @@ export class SqlGatewayStore implements GatewayStore {
       recentAudit: audit.map((row) => ({ at: row.at.toISOString(), requestId: row.request_id, srv: row.srv, outcome: row.outcome, responseCode: row.response_code, reason: row.reason, xml: row.xml })),
       outbox: await records("SELECT record FROM gateway_outbox ORDER BY id"),
       endpoints: (await this.db.query<{ user_id: string; url: string }>("SELECT user_id, url FROM gateway_endpoints")).map((row) => ({ userId: row.user_id, url: row.url })),
+      schedules: await records("SELECT record FROM gateway_schedules ORDER BY id"),
     };
   }
 
@@ -144,6 +152,13 @@ async function apply(tx: Executor, change: Change): Promise<void> {
       return;
     case "delivered":
       await tx.query("DELETE FROM gateway_outbox WHERE id = $1", [change.id]);
+      return;
+    case "schedule":
+      await tx.query("INSERT INTO gateway_schedules (id, user_id, device_id, record) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET record = EXCLUDED.record",
+        [change.schedule.id, change.schedule.userId, change.schedule.deviceId, change.schedule]);
+      return;
+    case "unscheduled":
+      await tx.query("DELETE FROM gateway_schedules WHERE id = $1", [change.id]);
       return;
     case "endpoint":
       if (change.url === null) await tx.query("DELETE FROM gateway_endpoints WHERE user_id = $1", [change.userId]);
