@@ -5,7 +5,7 @@ import { Delivery, httpPusher, type Pusher } from "./delivery.js";
 import { ServiceCatalogue } from "./catalogue.js";
 import { CATALOGUE_DATA } from "./catalogue-data.js";
 import { EventBus } from "./events.js";
-import { Gateway, type AuditEntry, type GatewayResponse, type GatewayServices, type RequestCodec } from "./gateway.js";
+import { Gateway, type AuditEntry, type DccAlert, type GatewayResponse, type GatewayServices, type RequestCodec } from "./gateway.js";
 import { SmartMeteringInventory } from "./inventory.js";
 import { Journal, type GatewayStore } from "./journal.js";
 import { NON_DEVICE_SERVICES } from "./non-device-services.js";
@@ -69,7 +69,16 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
     ),
   });
   const schedules = new Schedules((change) => journal.append(change.kind === "saved" ? { kind: "schedule", schedule: change.schedule } : { kind: "unscheduled", id: change.id }));
-  const quarantine = new Quarantine((change) => journal.append("held" in change ? { kind: "quarantined", held: change.held } : { kind: "unquarantined", id: change.taken }));
+  const quarantine = new Quarantine((change) => {
+    if (!("held" in change)) {
+      journal.append({ kind: "unquarantined", id: change.taken });
+      return;
+    }
+    journal.append({ kind: "quarantined", held: change.held });
+    // Paragraph 135: the user is told (synchronously E44, and as a DCC Alert through delivery).
+    const requestId = parseIdentity(change.held.requestId);
+    if (requestId) void alertUser(change.held.userId, { kind: "quarantined", requestId, quarantineEventRef: change.held.id });
+  });
 
   // Rebuild from the store before listening, so that loading is not journaled again.
   if (snapshot) {
@@ -147,6 +156,12 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
       journal.append({ kind: "audit", entry });
     },
   };
+  async function alertUser(userId: string, alert: DccAlert): Promise<void> {
+    delivery.enqueue(userId, await options.codec.writeDccAlert(alert));
+    await journal.commit();
+    void pump();
+  }
+
   async function deliver(userId: string, response: GatewayResponse): Promise<void> {
     delivery.enqueue(userId, await options.codec.writeResponse(response));
     await journal.commit();
@@ -168,4 +183,10 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
       await options.store?.close();
     },
   };
+}
+
+// Quarantine keeps RequestIDs as ORIGINATOR:TARGET:COUNTER text.
+function parseIdentity(text: string): { originator: string; target: string; counter: bigint } | null {
+  const [originator, target, counter] = text.split(":");
+  return originator && target && counter && /^\d+$/.test(counter) ? { originator, target, counter: BigInt(counter) } : null;
 }

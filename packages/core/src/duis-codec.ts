@@ -1,12 +1,12 @@
 // The gateway's DUIS layer on @opendcc/duis: requests in (parse, structure, XML signature with the
 // sender's certificate), responses out (DUIS XML signed by the DCC).
 import {
-  DuisError, formatEui, node, parseRequest, parseRequestId, signDocument, text, verifyDocument, writeResponse,
+  DuisError, formatEui, formatRequestId, node, parseRequest, parseRequestId, signDocument, text, verifyDocument, writeResponse,
   normalizeDn, type DuisNode, type DuisResponse, type KeyResolver, type ResponseContent, type ResponseMessageBody,
 } from "@opendcc/duis";
 import { importPublicKey } from "@opendcc/kernel";
 import { certificateIssuerSerial } from "@opendcc/duis";
-import type { Decoded, GatewayResponse, ParsedRequest, RequestCodec, ResponseBody, SignatureCheck } from "./gateway.js";
+import type { DccAlert, Decoded, GatewayResponse, ParsedRequest, RequestCodec, ResponseBody, SignatureCheck } from "./gateway.js";
 import type { DeviceRecord } from "./inventory.js";
 import type { User, UserCertificate } from "./parties.js";
 import { ResponseCodes } from "./response-codes.js";
@@ -96,12 +96,29 @@ export function createDuisCodec(options: { dccKey?: DccSigningKey; now?: () => D
       body,
       signature: null,
     };
-    const xml = writeResponse(duisResponse);
+    return sign(writeResponse(duisResponse));
+  };
+
+  const sign = async (xml: string): Promise<string> => {
     if (!options.dccKey || !dccKeyInfo) return xml;
     return signDocument(xml, { privateKey: options.dccKey.privateKey, issuerName: dccKeyInfo.issuerName, serialNumber: dccKeyInfo.serialDecimal });
   };
 
-  return { decode, verifySignature, writeResponse: write };
+  const writeDccAlert = async (alert: DccAlert): Promise<string> => sign(writeResponse({
+    schemaVersion: "5.2",
+    header: { responseCode: ResponseCodes.success, responseDateTime: now().toISOString() },
+    body: {
+      kind: "DCCAlertMessage",
+      dccAlertCode: "AD1",
+      event: node("QuarantinedRequest", [node("ADUserThresholdBreach", [
+        node("RequestID", formatRequestId(alert.requestId)),
+        node("QuarantineEventRef", String(alert.quarantineEventRef)),
+      ])]),
+    },
+    signature: null,
+  }));
+
+  return { decode, verifySignature, writeResponse: write, writeDccAlert };
 }
 
 function responseContent(body: ResponseBody): ResponseContent {

@@ -53,7 +53,15 @@ export interface RequestCodec {
   verifySignature(xml: string, sender: User, now: Date): Promise<SignatureCheck>;
   /** The gateway's answer as DUIS XML, signed by the DCC when it has a key. */
   writeResponse(response: GatewayResponse): Promise<string>;
+  /** A DCC Alert (Annex 5 service A2) as DUIS XML, signed by the DCC. */
+  writeDccAlert(alert: DccAlert): Promise<string>;
 }
+
+/**
+ * DCC Alerts the gateway raises. AD1 with a QuarantinedRequest event tells a user one of its
+ * requests breached an anomaly threshold (DUIS pairs AD1 with anomaly detection by name only).
+ */
+export type DccAlert = { readonly kind: "quarantined"; readonly requestId: RequestIdentity; readonly quarantineEventRef: number };
 
 /** The answer to one request; the server writes it as DUIS XML. */
 export interface GatewayResponse {

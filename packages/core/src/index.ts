@@ -17,7 +17,7 @@ export { ResponseCodes } from "./response-codes.js";
 export type { ResponseCode } from "./response-codes.js";
 export { Gateway } from "./gateway.js";
 export type {
-  AuditEntry, Decoded, Endpoint, GatewayResponse, GatewayServices, NonDeviceService, ParsedRequest, RequestCodec, ResponseBody, SignatureCheck,
+  AuditEntry, DccAlert, Decoded, Endpoint, GatewayResponse, GatewayServices, NonDeviceService, ParsedRequest, RequestCodec, ResponseBody, SignatureCheck,
 } from "./gateway.js";
 export { NON_DEVICE_SERVICES } from "./non-device-services.js";
 export { Quarantine } from "./quarantine.js";

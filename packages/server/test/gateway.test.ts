@@ -211,6 +211,13 @@ describe("the checks of paragraph 134, in order, each with its own response code
     expect(fourth.code).toBe("E44");
     const held = await (await gateway.admin("GET", "/quarantine")).json() as { id: number; srv: string }[];
     expect(held.map((h) => h.srv)).toEqual(["8.2", "8.2"]);
+    // The user is also told by DCC Alert AD1 (QuarantinedRequest), waiting in its outbox.
+    await gateway.dcc.commit();
+    await new Promise((r) => setTimeout(r, 50));
+    const alerts = (await (await gateway.admin("GET", `/users/${SUPPLIER}/outbox`)).json() as { xml: string }[]).map((m) => parseResponse(m.xml).body);
+    expect(alerts).toHaveLength(2);
+    expect(alerts[0]).toMatchObject({ kind: "DCCAlertMessage", dccAlertCode: "AD1", event: { name: "QuarantinedRequest" } });
+    expect(alerts[0]!.kind === "DCCAlertMessage" ? text(alerts[0]!.event, "ADUserThresholdBreach/QuarantineEventRef") : null).toBe(String(held[0]!.id));
     const released = await (await gateway.admin("POST", `/quarantine/${held[0]!.id}/release`)).json() as { responseCode: string };
     expect(released.responseCode).toBe("I0");
     expect((await gateway.admin("DELETE", `/quarantine/${held[1]!.id}`)).status).toBe(200);
@@ -302,15 +309,17 @@ describe("asynchronous delivery to the user's endpoint", () => {
       await gateway.admin("POST", `/quarantine/${entry!.id}/release`);
       // The first push is refused (503); the message stays at the head of the queue for a retry.
       const deadline = Date.now() + 5000;
-      while (bodies.length === 0 && Date.now() < deadline) {
+      while (bodies.length < 2 && Date.now() < deadline) {
         gateway.clock = new Date(gateway.clock.getTime() + 2000);
         await gateway.dcc.delivery.pump();
         await new Promise((r) => setTimeout(r, 20));
       }
-      expect(bodies).toHaveLength(1);
-      const pushed = parseResponse(bodies[0]!);
+      // In order: first the AD1 alert that told the user of the quarantine, then the released outcome.
+      expect(bodies).toHaveLength(2);
+      expect(parseResponse(bodies[0]!).body).toMatchObject({ kind: "DCCAlertMessage", dccAlertCode: "AD1" });
+      const pushed = parseResponse(bodies[1]!);
       expect(pushed.header.responseCode).toBe("I0");
-      expect(await verifyDocument(bodies[0]!, async () => certificatePublicKey(gateway.dccCertificate.der))).toMatchObject({ ok: true });
+      expect(await verifyDocument(bodies[1]!, async () => certificatePublicKey(gateway.dccCertificate.der))).toMatchObject({ ok: true });
       expect(await (await gateway.admin("GET", `/users/${SUPPLIER}/outbox`)).json()).toEqual([]);
     } finally {
       receiver.close();
