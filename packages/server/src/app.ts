@@ -1,7 +1,7 @@
 // The OpenDCC Hono app: DUIS routes, the admin API, health and metrics. Runtime-neutral: each
 // runtime's entry (node.ts, and the edge entry to come) serves it.
 import { Hono } from "hono";
-import type { Dcc } from "@opendcc/core";
+import type { Dcc, PluginHost } from "@opendcc/core";
 import { adminRoutes } from "./admin-routes.js";
 import { duisRoutes } from "./duis-routes.js";
 import { Metrics } from "./metrics.js";
@@ -9,6 +9,8 @@ import { OPENAPI } from "./openapi.js";
 
 export interface AppOptions {
   readonly dcc: Dcc;
+  /** Started plugins: each running one's routes are served under /plugins/<name>. */
+  readonly plugins?: PluginHost<Hono>;
   /** Largest DUIS request accepted (bytes); 1 MiB by default. */
   readonly maxRequestBytes?: number;
 }
@@ -18,7 +20,17 @@ export function createApp(options: AppOptions): Hono {
   const app = new Hono();
   app.route("/", duisRoutes({ gateway: options.dcc.gateway, writeResponse: (response) => options.dcc.services.codec.writeResponse(response), metrics, maxRequestBytes: options.maxRequestBytes ?? 1024 * 1024 }));
   app.route("/admin/v1", adminRoutes(options.dcc));
-  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  for (const plugin of options.plugins?.running() ?? []) {
+    const router = new Hono();
+    plugin.routes?.(router);
+    // A plugin's failure is its own: its routes answer 500 and the gateway carries on.
+    router.onError((error, c) => {
+      console.error(`plugin ${plugin.name}: ${error.message}`);
+      return c.json({ error: `plugin ${plugin.name} failed to handle the request` }, 500);
+    });
+    app.route(`/plugins/${plugin.name}`, router);
+  }
+  app.get("/healthz", (c) => c.json({ status: "ok", plugins: options.plugins?.status() ?? [] }));
   app.get("/metrics", (c) => c.text(metrics.render(), 200, { "content-type": "text/plain; version=0.0.4" }));
   app.get("/openapi.json", (c) => c.json(OPENAPI));
   app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404));

@@ -271,7 +271,7 @@ describe("HTTP limits and the admin API", () => {
     expect((await gateway.admin("POST", "/parties", "{not json")).status).toBe(400);
     expect((await gateway.admin("POST", "/users", [{ userId: OTHER_USER, partyId: "NO-SUCH-PARTY", roles: ["OU"] }])).status).toBe(400);
     const health = await gateway.app.request("/healthz");
-    expect(await health.json()).toEqual({ status: "ok" });
+    expect(await health.json()).toEqual({ status: "ok", plugins: [] });
     const metrics = await (await gateway.app.request("/metrics")).text();
     expect(metrics).toMatch(/opendcc_requests_total/);
     expect(((await (await gateway.app.request("/openapi.json")).json()) as { openapi: string }).openapi).toBe("3.1.0");
@@ -407,5 +407,40 @@ describe("DCC Scheduled Services (5.1-5.3) and inventory services with DUIS 5.4 
     expect(commissioned.code).toBe("E5");
     expect((await update([node("UpdateDeviceStatusCH", "Withdrawn")])).code).toBe("E11");
     expect((await update([node("DeleteDevice")])).code).toBe("E5");
+  });
+});
+
+describe("plugins in the gateway", () => {
+  it("serves a plugin's routes under /plugins/<name>, contains its failures, and feeds it core events", async () => {
+    const { PluginHost } = await import("@opendcc/core");
+    const { definePlugin } = await import("@opendcc/plugin-sdk");
+    const { createApp } = await import("../src/index.js");
+    const { Hono } = await import("hono");
+    const seen: string[] = [];
+    const host = new PluginHost<InstanceType<typeof Hono>>(gateway.dcc.services.events, { now: () => gateway.clock, log: () => undefined });
+    await host.start([
+      definePlugin({
+        name: "tally",
+        setup(ctx) {
+          ctx.on("request.accepted", (event) => void seen.push(event.srv));
+        },
+        routes(router) {
+          router.get("/seen", (c) => c.json(seen));
+          router.get("/broken", () => {
+            throw new Error("plugin bug");
+          });
+        },
+      }),
+      definePlugin({ name: "fails-at-setup", setup() { throw new Error("cannot start"); } }),
+    ]);
+    const app = createApp({ dcc: gateway.dcc, plugins: host });
+    const response = await app.request("/api/v1/serviceD", { method: "POST", body: await signed({ counter: next(), cv: 8, srv: "12.2", element: "DevicePrenotification", children: [node("DeviceID", "00-DB-12-34-56-78-90-C0"), node("DeviceType", "IHD")] }), headers: { "content-type": "application/xml" } });
+    expect(await response.text()).toMatch(/<sr:ResponseCode>I99</);
+    expect(await (await app.request("/plugins/tally/seen")).json()).toEqual(["12.2"]);
+    expect((await app.request("/plugins/tally/broken")).status).toBe(500);
+    expect((await app.request("/plugins/fails-at-setup/anything")).status).toBe(404);
+    const health = (await (await app.request("/healthz")).json()) as { plugins: { name: string; state: string }[] };
+    expect(health.plugins.map((p) => [p.name, p.state])).toEqual([["tally", "running"], ["fails-at-setup", "failed"]]);
+    await host.stop();
   });
 });
