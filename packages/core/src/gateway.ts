@@ -7,7 +7,7 @@ import type { SmartMeteringInventory, DeviceRecord } from "./inventory.js";
 import type { RegistrationData } from "./registration.js";
 import type { User, UserDirectory } from "./parties.js";
 import type { AnomalyDetector } from "./anomaly.js";
-import { RequestCounters, formatRequestId, type RequestIdentity } from "./request-ids.js";
+import { ArrivalOrder, RequestCounters, formatRequestId, type RequestIdentity } from "./request-ids.js";
 import { ResponseCodes, type ResponseCode } from "./response-codes.js";
 import type { Quarantine, QuarantinedRequest } from "./quarantine.js";
 import type { EventBus } from "./events.js";
@@ -122,6 +122,8 @@ class Rejection extends Error {
 }
 
 export class Gateway {
+  private readonly arrivals = new ArrivalOrder();
+
   constructor(private readonly services: GatewayServices) {}
 
   async handle(xml: string, endpoint: Endpoint): Promise<GatewayResponse> {
@@ -176,6 +178,16 @@ export class Gateway {
 
   /** Paragraph 134's checks in order (139's subset for non-device services). */
   private async check(request: ParsedRequest, xml: string, endpoint: Endpoint, at: Date): Promise<{ entry: CatalogueEntry; user: User }> {
+    // Taken before the first await, so in arrival order; released whatever the outcome.
+    const turn = this.arrivals.enter(request.requestId.originator);
+    try {
+      return await this.checkInOrder(request, xml, endpoint, at, turn.ready);
+    } finally {
+      turn.leave();
+    }
+  }
+
+  private async checkInOrder(request: ParsedRequest, xml: string, endpoint: Endpoint, at: Date, myTurn: Promise<void>): Promise<{ entry: CatalogueEntry; user: User }> {
     const { catalogue, users, codec, counters, anomaly } = this.services;
     // 1. structure and content against the catalogue
     const entry = catalogue.get(request.srv);
@@ -204,7 +216,9 @@ export class Gateway {
     // 5. signature, certificate and its validity (the certificate must be the originator's)
     const signature = await codec.verifySignature(xml, user, at);
     if (!signature.ok) throw new Rejection(signature.code ?? ResponseCodes.signatureInvalid, signature.reason ?? "XML signature does not verify");
-    // 6. RequestID: counters strictly increase; a Signed Pre-Command reuses its transform's ID
+    // 6. RequestID: counters strictly increase; a Signed Pre-Command reuses its transform's ID.
+    // Earlier arrivals from the same originator claim their counters first.
+    await myTurn;
     const signedPreCommand = request.commandVariant >= 5 && request.commandVariant <= 7;
     const fresh = signedPreCommand ? counters.claimSigned(request.requestId) : counters.claim(request.requestId);
     if (!fresh) {

@@ -10,6 +10,28 @@ export interface RequestIdentity {
 
 export const formatRequestId = (id: RequestIdentity): string => `${id.originator}:${id.target}:${id.counter}`;
 
+/**
+ * Keeps each originator's requests in arrival order at the counter check, while their signatures
+ * are verified concurrently: a client that sends counters in increasing order over several
+ * connections is not refused as a replay because a later request's signature happened to verify
+ * first. `enter` must be called in arrival order (synchronously, before any await).
+ */
+export class ArrivalOrder {
+  private readonly tails = new Map<string, Promise<void>>();
+
+  enter(key: string): { readonly ready: Promise<void>; leave(): void } {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    let leave: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => (leave = resolve));
+    const tail = previous.then(() => done);
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return { ready: previous, leave };
+  }
+}
+
 export class RequestCounters {
   private readonly highest = new Map<string, bigint>();
   private readonly awaitingSignature = new Set<string>();

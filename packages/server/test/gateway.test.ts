@@ -198,6 +198,13 @@ describe("the checks of paragraph 134, in order, each with its own response code
     expect(orphan.reason).toMatch(/no Pre-Command awaits/);
   });
 
+  it("keeps an originator's concurrent requests in arrival order at the counter check", async () => {
+    const requests = await Promise.all(Array.from({ length: 300 }, () => signed({ counter: next(), cv: 8, srv: "8.2", element: "ReadInventory", children: [node("DeviceID", "00-DB-12-34-56-78-90-A0")] })));
+    // All in flight at once: signatures verify concurrently, counters are claimed in arrival order.
+    const answers = await Promise.all(requests.map((xml) => gateway.dcc.gateway.handle(xml, "serviceD")));
+    expect(answers.map((a) => a.responseCode)).toEqual(requests.map(() => "I0"));
+  });
+
   it("E44: over an anomaly threshold the request is quarantined, listed, releasable and deletable", async () => {
     const thresholds = await gateway.admin("PUT", "/anomaly/thresholds", [{ userId: SUPPLIER, srv: "8.2", windowMs: 60_000, limit: 2 }, { windowMs: 60_000, limit: 1000 }]);
     expect(thresholds.status).toBe(200);
