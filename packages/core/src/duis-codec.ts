@@ -1,8 +1,8 @@
 // The gateway's DUIS layer on @opendcc/duis: requests in (parse, structure, XML signature with the
 // sender's certificate), responses out (DUIS XML signed by the DCC).
 import {
-  DuisError, formatEui, formatRequestId, node, parseRequest, parseRequestId, signDocument, text, verifyDocument, writeResponse,
-  normalizeDn, type DuisNode, type DuisResponse, type KeyResolver, type ResponseContent, type ResponseMessageBody,
+  DuisError, formatEui, formatRequestId, node, parseRequest, parseRequestId, parseXml, signDocument, text, verifyDocument, writeResponse,
+  normalizeDn, type XmlDocument, type DuisNode, type DuisResponse, type KeyResolver, type ResponseContent, type ResponseMessageBody,
 } from "@opendcc/duis";
 import { importPublicKey } from "@opendcc/kernel";
 import { certificateIssuerSerial } from "@opendcc/duis";
@@ -28,11 +28,14 @@ const STATUS_NAMES: Record<DeviceRecord["status"], string> = {
 export function createDuisCodec(options: { dccKey?: DccSigningKey; now?: () => Date } = {}): RequestCodec {
   const now = options.now ?? (() => new Date());
   const keyCache = new WeakMap<UserCertificate, Promise<CryptoKey>>();
+  // Each request's document, read once for both the request and its signature.
+  const documents = new WeakMap<ParsedRequest, XmlDocument>();
   const dccKeyInfo = options.dccKey ? certificateIssuerSerial(options.dccKey.certificate) : null;
 
   const decode = (xml: string): Decoded => {
     try {
-      const request = parseRequest(xml);
+      const document = parseXml(xml);
+      const request = parseRequest(document);
       const body = request.body;
       const content: DuisNode | null = "content" in body ? body.content : null;
       const parsed: ParsedRequest = {
@@ -45,6 +48,7 @@ export function createDuisCodec(options: { dccKey?: DccSigningKey; now?: () => D
         field: (...path) => (content ? text(content, path.join("/")) : undefined),
         content,
       };
+      documents.set(parsed, document);
       return { ok: true, request: parsed };
     } catch (error) {
       if (!(error instanceof DuisError)) throw error;
@@ -53,7 +57,9 @@ export function createDuisCodec(options: { dccKey?: DccSigningKey; now?: () => D
     }
   };
 
-  const verifySignature = async (xml: string, sender: User, at: Date): Promise<SignatureCheck> => {
+  const verifySignature = async (request: ParsedRequest, sender: User, at: Date): Promise<SignatureCheck> => {
+    const document = documents.get(request);
+    if (!document) throw new Error("verifySignature takes a request this codec decoded");
     let matched: UserCertificate | undefined;
     const resolve: KeyResolver = (issuerName, serialDecimal) => {
       matched = sender.certificates.find((c) => c.usage === "xml" && c.serial === serialDecimal && normalizeDn(c.issuer) === normalizeDn(issuerName));
@@ -65,7 +71,7 @@ export function createDuisCodec(options: { dccKey?: DccSigningKey; now?: () => D
       }
       return key;
     };
-    const result = await verifyDocument(xml, resolve);
+    const result = await verifyDocument(document, resolve);
     if (!result.ok) {
       if (result.reason === "unknown-certificate") {
         return { ok: false, code: ResponseCodes.certificateInvalid, reason: `the signing certificate is not an XML-signing certificate of ${sender.userId}: ${result.message}` };

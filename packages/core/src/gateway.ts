@@ -49,8 +49,8 @@ export interface SignatureCheck {
 /** The DUIS layer: parsing, XML-signature verification, responses (implemented with @opendcc/duis). */
 export interface RequestCodec {
   decode(xml: string): Decoded;
-  /** Verifies the XML signature with the sender's certificate, valid at `now`. */
-  verifySignature(xml: string, sender: User, now: Date): Promise<SignatureCheck>;
+  /** Verifies the XML signature of a request it decoded with the sender's certificate, valid at `now`. */
+  verifySignature(request: ParsedRequest, sender: User, now: Date): Promise<SignatureCheck>;
   /** The gateway's answer as DUIS XML, signed by the DCC when it has a key. */
   writeResponse(response: GatewayResponse): Promise<string>;
   /** A DCC Alert (Annex 5 service A2) as DUIS XML, signed by the DCC. */
@@ -134,7 +134,7 @@ export class Gateway {
       return response;
     }
     const at = this.services.now();
-    return this.run(xml, decoded.request, async () => this.check(decoded.request, xml, endpoint, at), (reason) => {
+    return this.run(xml, decoded.request, async () => this.check(decoded.request, endpoint, at), (reason) => {
       this.services.quarantine.hold({
         at: at.toISOString(), requestId: formatRequestId(decoded.request.requestId), srv: decoded.request.srv,
         userId: decoded.request.requestId.originator, endpoint, reason, xml,
@@ -177,17 +177,17 @@ export class Gateway {
   }
 
   /** Paragraph 134's checks in order (139's subset for non-device services). */
-  private async check(request: ParsedRequest, xml: string, endpoint: Endpoint, at: Date): Promise<{ entry: CatalogueEntry; user: User }> {
+  private async check(request: ParsedRequest, endpoint: Endpoint, at: Date): Promise<{ entry: CatalogueEntry; user: User }> {
     // Taken before the first await, so in arrival order; released whatever the outcome.
     const turn = this.arrivals.enter(request.requestId.originator);
     try {
-      return await this.checkInOrder(request, xml, endpoint, at, turn.ready);
+      return await this.checkInOrder(request, endpoint, at, turn.ready);
     } finally {
       turn.leave();
     }
   }
 
-  private async checkInOrder(request: ParsedRequest, xml: string, endpoint: Endpoint, at: Date, myTurn: Promise<void>): Promise<{ entry: CatalogueEntry; user: User }> {
+  private async checkInOrder(request: ParsedRequest, endpoint: Endpoint, at: Date, myTurn: Promise<void>): Promise<{ entry: CatalogueEntry; user: User }> {
     const { catalogue, users, codec, counters, anomaly } = this.services;
     // 1. structure and content against the catalogue
     const entry = catalogue.get(request.srv);
@@ -214,7 +214,7 @@ export class Gateway {
       if (!entry.critical) this.checkRegistration(user, roles, device, request.executionDateTime ?? at);
     }
     // 5. signature, certificate and its validity (the certificate must be the originator's)
-    const signature = await codec.verifySignature(xml, user, at);
+    const signature = await codec.verifySignature(request, user, at);
     if (!signature.ok) throw new Rejection(signature.code ?? ResponseCodes.signatureInvalid, signature.reason ?? "XML signature does not verify");
     // 6. RequestID: counters strictly increase; a Signed Pre-Command reuses its transform's ID.
     // Earlier arrivals from the same originator claim their counters first.

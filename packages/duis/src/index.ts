@@ -27,4 +27,5 @@ export type { CertificateIssuerSerial } from "./certificate.js";
 export { canonicalizeDocument, canonicalizeExclusive } from "./c14n.js";
 export type { DocumentC14nOptions } from "./c14n.js";
 export { parseXml, DEFAULT_LIMITS, SR_NS, DS_NS, XSI_NS, RA_NS } from "./xml.js";
+export type { Document as XmlDocument } from "./xml.js";
 export type { XmlLimits } from "./xml.js";

@@ -10,7 +10,7 @@ import { readSignatureInfo } from "./signature-info.js";
 import { base64, collapse, dateTime, hexBinary, isDecimal, unsigned } from "./values.js";
 import {
   COMMENT_NODE, DS_NS, ELEMENT_NODE, SR_NS, TEXT_NODE, CDATA_SECTION_NODE, XMLNS_NS, XSI_NS,
-  describe, elementChildren, isElement, ownText, parseXml, type Element, type XmlLimits,
+  describe, elementChildren, isElement, ownText, parseXml, type Document, type Element, type XmlLimits,
 } from "./xml.js";
 
 /** Limits applied before parsing (see XmlLimits for the defaults: 1 MiB, depth 64, 10 000 elements). */
@@ -19,9 +19,13 @@ export type ParseOptions = XmlLimits;
 // ---------------------------------------------------------------------------------------------
 // Requests
 
-/** Parses a DUIS Service Request. Throws DuisError. */
-export function parseRequest(xml: string | Uint8Array, options: ParseOptions = {}): DuisRequest {
-  const root = parseXml(xml, options).documentElement as Element;
+/**
+ * Parses a DUIS Service Request, from text or from a document parseXml already read (a gateway
+ * that also verifies the signature parses once). Throws DuisError.
+ */
+export function parseRequest(xml: string | Uint8Array | Document, options: ParseOptions = {}): DuisRequest {
+  const document = typeof xml === "string" || xml instanceof Uint8Array ? parseXml(xml, options) : xml;
+  const root = document.documentElement as Element;
   const { schemaVersion, header, body, signature } = readEnvelope(root, "Request");
   const requestHeader = readRequestHeader(header);
   const info = catalogueEntry(requestHeader);

@@ -124,8 +124,9 @@ export interface VerifyOptions {
  * when it verifies, else the specific reason. Throws DuisError only when the document itself is
  * refused by the parser (malformed, over the limits, DTD, ...).
  */
-export async function verifyDocument(xml: string | Uint8Array, resolveKey: KeyResolver, options: VerifyOptions = {}): Promise<VerifyResult> {
-  const document = parseXml(xml, options.limits);
+export async function verifyDocument(xml: string | Uint8Array | Document, resolveKey: KeyResolver, options: VerifyOptions = {}): Promise<VerifyResult> {
+  // A document parseXml already read may be passed instead of text; it is not modified.
+  const document = typeof xml === "string" || xml instanceof Uint8Array ? parseXml(xml, options.limits) : xml;
   const root = document.documentElement as Element;
   const signatures = Array.from(document.getElementsByTagNameNS(DS_NS, "Signature"));
   const refuse = (reason: VerifyFailure, message: string): VerifyResult => ({ ok: false, reason, message });
