@@ -12,6 +12,8 @@ const require = createRequire(import.meta.url);
 export interface RunningWorker {
   readonly url: string;
   readonly bundleBytes: number;
+  /** What workerd wrote to stderr (the worker's console.error among it). */
+  stderr(): string;
   stop(): Promise<void>;
 }
 
@@ -25,8 +27,15 @@ async function freePort(): Promise<number> {
   });
 }
 
+export interface WorkerOptions {
+  /** Text bindings, as `env.NAME` in the worker. */
+  readonly bindings?: Readonly<Record<string, string>>;
+  /** Let the worker reach loopback and private addresses (a local database); public only otherwise. */
+  readonly localNetwork?: boolean;
+}
+
 /** Bundles `entry` for workerd (the kernel's WASM as a compiled module) and serves it. */
-export async function startWorker(entry: string): Promise<RunningWorker> {
+export async function startWorker(entry: string, options: WorkerOptions = {}): Promise<RunningWorker> {
   const dir = mkdtempSync(join(tmpdir(), "opendcc-workerd-"));
   const result = await build({
     entryPoints: [entry],
@@ -35,7 +44,7 @@ export async function startWorker(entry: string): Promise<RunningWorker> {
     platform: "neutral",
     conditions: ["workerd", "worker", "import"],
     mainFields: ["module", "main"],
-    external: ["*.wasm"],
+    external: ["*.wasm", "cloudflare:sockets", "node:*"],
     outfile: join(dir, "worker.js"),
     metafile: true,
     logLevel: "silent",
@@ -45,7 +54,7 @@ export async function startWorker(entry: string): Promise<RunningWorker> {
   const port = await freePort();
   writeFileSync(join(dir, "config.capnp"), `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
-  services = [ (name = "main", worker = .worker) ],
+  services = [ (name = "main", worker = .worker)${options.localNetwork ? ', (name = "local", network = (allow = ["public", "private", "local"]))' : ""} ],
   sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
 );
 const worker :Workerd.Worker = (
@@ -54,6 +63,8 @@ const worker :Workerd.Worker = (
     (name = "kernel.wasm", wasm = embed "kernel.wasm"),
   ],
   compatibilityDate = "2025-09-01",
+  compatibilityFlags = ["nodejs_compat"],
+  bindings = [ ${Object.entries(options.bindings ?? {}).map(([name, value]) => `(name = ${JSON.stringify(name)}, text = ${JSON.stringify(value)})`).join(", ")} ],${options.localNetwork ? '\n  globalOutbound = "local",' : ""}
 );
 `);
   const binary = join(dirname(require.resolve("workerd/package.json")), "bin/workerd");
@@ -76,6 +87,7 @@ const worker :Workerd.Worker = (
   return {
     url,
     bundleBytes,
+    stderr: () => stderr,
     stop: () => new Promise((resolve) => {
       child.once("exit", () => resolve());
       child.kill("SIGTERM");

@@ -77,6 +77,29 @@ export class SqlGatewayStore implements GatewayStore {
     return new SqlGatewayStore(db);
   }
 
+  /**
+   * A store that opens a connection for each load and write and closes it after: for edge
+   * runtimes, where a connection belongs to the request that opened it and cannot serve the next.
+   */
+  static perOperation(connect: () => Promise<Database>): GatewayStore {
+    let migrated = false;
+    const withStore = async <T>(work: (store: SqlGatewayStore) => Promise<T>): Promise<T> => {
+      const db = await connect();
+      try {
+        if (!migrated) await migrate(db, GATEWAY_MIGRATIONS);
+        migrated = true;
+        return await work(new SqlGatewayStore(db));
+      } finally {
+        await db.close();
+      }
+    };
+    return {
+      load: () => withStore((store) => store.load()),
+      write: (changes) => withStore((store) => store.write(changes)),
+      close: async () => undefined,
+    };
+  }
+
   async load(): Promise<GatewaySnapshot> {
     const records = async <T>(sql: string) => (await this.db.query<{ record: T }>(sql)).map((row) => row.record);
     const single = async <T>(sql: string) => (await this.db.query<{ value: T }>(sql))[0]?.value ?? null;
