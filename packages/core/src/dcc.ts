@@ -43,6 +43,8 @@ export interface Dcc {
   recentAudit(limit: number): AuditEntry[];
   /** Resolves when every change so far is durable (admin changes call it before answering). */
   commit(): Promise<void>;
+  /** Why the DCC stopped acknowledging work (a failed store write), or null when healthy. */
+  failure(): Error | null;
   close(): Promise<void>;
 }
 
@@ -176,6 +178,7 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
     runSchedules,
     recentAudit: (limit) => recent.slice(-limit),
     commit: () => journal.commit(),
+    failure: () => journal.failed,
     close: async () => {
       if (timer) clearInterval(timer);
       await pumping;

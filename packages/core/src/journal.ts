@@ -53,11 +53,18 @@ export interface GatewayStore {
 }
 
 export class Journal {
+  /** Set when a write failed: memory and store may now disagree, so nothing more is acknowledged. */
+  private failure: Error | null = null;
   private pending: Change[] = [];
   private flushing: Promise<void> | null = null;
   private waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
 
   constructor(private readonly store: GatewayStore | null) {}
+
+  /** Null while every write has succeeded. */
+  get failed(): Error | null {
+    return this.failure;
+  }
 
   append(change: Change): void {
     if (this.store) this.pending.push(change);
@@ -68,6 +75,7 @@ export class Journal {
    * flight are carried by the next one together.
    */
   commit(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
     if (!this.store || (this.pending.length === 0 && !this.flushing)) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.waiters.push({ resolve, reject });
@@ -85,7 +93,12 @@ export class Journal {
         if (batch.length > 0) await (this.store as GatewayStore).write(batch);
         waiters.forEach((w) => w.resolve());
       } catch (error) {
-        waiters.forEach((w) => w.reject(error));
+        // Fail closed: the changes already made in memory are not durable, so the gateway stops
+        // acknowledging anything until it restarts from the store.
+        this.failure = new Error(`the store failed; the gateway refuses work until restarted: ${(error as Error).message}`, { cause: error });
+        waiters.forEach((w) => w.reject(this.failure));
+        this.waiters.splice(0).forEach((w) => w.reject(this.failure));
+        break;
       }
     }
     this.flushing = null;

@@ -66,3 +66,36 @@ describe("delivery", () => {
     expect(delivery.pending("D").map((m) => m.xml)).toEqual(["d7", "d8"]);
   });
 });
+
+describe("journal", () => {
+  it("groups concurrent commits into one write, and fails closed after a failed write", async () => {
+    const { Journal } = await import("../src/index.js");
+    const writes: number[] = [];
+    let fail = false;
+    const journal = new Journal({
+      load: async () => { throw new Error("unused"); },
+      write: async (changes) => {
+        await new Promise((r) => setTimeout(r, 5));
+        if (fail) throw new Error("disk full");
+        writes.push(changes.length);
+      },
+      close: async () => undefined,
+    });
+    const change = { kind: "unquarantined" as const, id: 1 };
+    journal.append(change);
+    const first = journal.commit();
+    journal.append(change);
+    journal.append(change);
+    const second = journal.commit();
+    const third = journal.commit();
+    await Promise.all([first, second, third]);
+    expect(writes).toEqual([1, 2]);
+    fail = true;
+    journal.append(change);
+    await expect(journal.commit()).rejects.toThrow(/store failed.*disk full/);
+    fail = false;
+    journal.append(change);
+    await expect(journal.commit()).rejects.toThrow(/refuses work until restarted/);
+    expect(journal.failed).not.toBeNull();
+  });
+});

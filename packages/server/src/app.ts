@@ -30,11 +30,16 @@ export function createApp(options: AppOptions): Hono {
     });
     app.route(`/plugins/${plugin.name}`, router);
   }
-  app.get("/healthz", (c) => c.json({ status: "ok", plugins: options.plugins?.status() ?? [] }));
+  app.get("/healthz", (c) => {
+    const failure = options.dcc.failure();
+    const plugins = options.plugins?.status() ?? [];
+    return failure ? c.json({ status: "failed", error: failure.message, plugins }, 503) : c.json({ status: "ok", plugins });
+  });
   app.get("/metrics", (c) => c.text(metrics.render(), 200, { "content-type": "text/plain; version=0.0.4" }));
   app.get("/openapi.json", (c) => c.json(OPENAPI));
   app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {
+    if (options.dcc.failure()) return c.json({ error: options.dcc.failure()?.message }, 503);
     console.error(error);
     return c.json({ error: "internal error; the request was not executed" }, 500);
   });
