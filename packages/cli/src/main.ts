@@ -26,8 +26,9 @@ DUIS Service Requests (XML files, or - for standard input; JSON Lines out):
                                          sign (counter = now in ms), POST to the right endpoint, print the answer
 
 The gateway:
-  start [--port N] [--premises N] [--data DIR]
-                                         the gateway on Node with a demo DCC: users, keys (in DIR/keys), a fleet
+  start [--port N] [--premises N] [--data DIR] [--runtime node|workerd] [--store postgres://...]
+                                         the gateway with a demo DCC: users, keys (in DIR/keys), a fleet;
+                                         state in DIR/db (embedded) or the PostgreSQL server named
 
 Benchmarks:
   bench [SUITE] [--time MS]              run benchmark suites (kernel), write bench/results/*.json, print a table

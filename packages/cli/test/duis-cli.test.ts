@@ -70,12 +70,12 @@ function readdirXml(dir: string): string[] {
   return (spawnSync("ls", [dir], { encoding: "utf8" }).stdout.trim().split("\n")).filter((f) => f.endsWith(".XML")).map((f) => join(dir, f));
 }
 
-describe("opendcc start", () => {
+for (const runtime of ["node", "workerd"] as const) describe(`opendcc start --runtime ${runtime}`, () => {
   const data = mkdtempSync(join(tmpdir(), "opendcc-start-"));
   let child: ReturnType<typeof spawn>;
   let output = "";
   beforeAll(async () => {
-    child = spawn(process.execPath, [main, "start", "--port", "0", "--premises", "2", "--data", data], { stdio: ["ignore", "pipe", "pipe"] });
+    child = spawn(process.execPath, [main, "start", "--runtime", runtime, "--port", "0", "--premises", "2", "--data", data], { stdio: ["ignore", "pipe", "pipe"] });
     child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
     const deadline = Date.now() + 20_000;
     while (!/Press Ctrl\+C/.test(output)) {
@@ -89,6 +89,7 @@ describe("opendcc start", () => {
 
   it("prints where it listens and where the keys are, and its example works with duis send", () => {
     const url = /listening on (http:\/\/[\d.:]+)/.exec(output)?.[1];
+    expect(output).toContain(`OpenDCC gateway (${runtime})`);
     expect(url).toBeDefined();
     expect(output).toMatch(new RegExp(`demo users' keys: +${data.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
     const key = join(data, "keys/90b3d51f30010000-xml.key");

@@ -1,15 +1,19 @@
-// `opendcc start`: the gateway with its demo DCC on Node, ready for a DUIS client. Prints where it
-// listens, where the demo users' keys are, and a request to try.
+// `opendcc start`: the gateway with its demo DCC, ready for a DUIS client. On Node (default) with
+// the embedded store in the data folder, or on workerd (the edge entry) with PostgreSQL or the
+// isolate's memory. Prints where it listens, where the demo users' keys are, and a request to try.
+import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { join, relative, resolve } from "node:path";
 import { createDuisCodec, openDcc } from "@opendcc/core";
 import { TestSmki, toPem } from "@opendcc/gbcs";
 import { exportPrivateKey, importPrivateKey, pemToDer } from "@opendcc/kernel";
+import { startNodeServer } from "@opendcc/server/node";
 import { SqlGatewayStore } from "@opendcc/store";
 import { openDatabase } from "@opendcc/store/open";
-import { startNodeServer } from "@opendcc/server/node";
-import { DEMO_USERS, loadDemoFleet, loadDemoUsers } from "../demo.js";
+import { DEMO_USERS, buildDemo, loadDemo, postDemo, type Demo } from "../demo.js";
 import { UsageError } from "../output.js";
+import { startWorker } from "../workerd.js";
 
 export interface StartOptions {
   readonly port: string | undefined;
@@ -21,83 +25,130 @@ export interface StartOptions {
 
 const DCC_EUI = "90B3D51F30000002";
 
-function positiveInteger(value: string | undefined, name: string, fallback: number, min = 0): number {
+function integer(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   const number = Number(value);
-  if (!Number.isInteger(number) || number < min) throw new UsageError(`--${name} must be an integer of at least ${min}, not "${value}"`);
+  if (!Number.isInteger(number) || number < 0) throw new UsageError(`--${name} must be a non-negative integer, not "${value}"`);
   return number;
 }
 
-export async function start(options: StartOptions): Promise<number> {
-  const port = positiveInteger(options.port, "port", 8079);
-  const premises = positiveInteger(options.premises, "premises", 10);
-  if (options.runtime && options.runtime !== "node") throw new UsageError(`--runtime ${options.runtime} is not available yet; this build runs the Node entry only`);
-  const dataDir = resolve(options.data ?? ".opendcc");
-  const keysDir = join(dataDir, "keys");
-  const examplesDir = join(dataDir, "examples");
-  await mkdir(keysDir, { recursive: true });
-  await mkdir(examplesDir, { recursive: true });
+interface Keys {
+  readonly dir: string;
+  readonly dccKeyPem: string;
+  readonly dccCertPem: string;
+  /** A new demo to load, or null when the keys (and the state) are from an earlier start. */
+  readonly demo: Demo | null;
+}
 
-  // The embedded store lives in the data folder unless --store names another (postgres://...).
-  const store = await SqlGatewayStore.open(await openDatabase(options.store ?? join(dataDir, "db")));
-  const dccKeyFile = join(keysDir, "dcc-xml.key");
-  const dccCertFile = join(keysDir, "dcc-xml.pem");
-  const snapshotHasUsers = (await store.load()).users.length > 0;
-  let dccKey: { privateKey: CryptoKey; certificate: string };
-  let smki: TestSmki | null = null;
-  let fleetSummary = "as stored";
-  if (snapshotHasUsers) {
-    // A restart: the store has the DCC's state, the data folder its keys.
-    dccKey = { privateKey: await importPrivateKey(pemToDer(await readFile(dccKeyFile, "utf8")), "ds"), certificate: await readFile(dccCertFile, "utf8") };
-  } else {
-    smki = await TestSmki.create();
-    const dccCertificate = await smki.issue({ eui: DCC_EUI, usage: "ds", commonName: "OpenDCC", roleCode: "04" });
-    dccKey = { privateKey: dccCertificate.keys.privateKey, certificate: dccCertificate.pem };
-    await writeFile(dccCertFile, dccCertificate.pem);
-    await writeFile(join(keysDir, "test-smki-ca.pem"), smki.ca.pem);
-    await writeFile(dccKeyFile, toPem("PRIVATE KEY", await exportPrivateKey(dccCertificate.keys.privateKey)), { mode: 0o600 });
+// The data folder keeps the DCC's key and the demo users' keys; a first start makes them.
+async function keysFor(dataDir: string, premises: number): Promise<Keys> {
+  const dir = join(dataDir, "keys");
+  await mkdir(dir, { recursive: true });
+  const dccKeyFile = join(dir, "dcc-xml.key");
+  const dccCertFile = join(dir, "dcc-xml.pem");
+  if (existsSync(dccKeyFile) && existsSync(dccCertFile)) {
+    return { dir, dccKeyPem: await readFile(dccKeyFile, "utf8"), dccCertPem: await readFile(dccCertFile, "utf8"), demo: null };
   }
-  const codec = createDuisCodec({ dccKey });
-  const dcc = await openDcc({ codec, store });
-  if (smki) {
-    const keys = await loadDemoUsers(dcc, smki);
-    const fleet = loadDemoFleet(dcc, premises);
-    await dcc.commit();
-    for (const key of keys) {
-      await writeFile(join(keysDir, `${key.userId.toLowerCase()}-xml.key`), key.keyPem, { mode: 0o600 });
-      await writeFile(join(keysDir, `${key.userId.toLowerCase()}-xml.pem`), key.certificatePem);
-    }
-    fleetSummary = `${premises} premises, ${fleet.devices} devices`;
+  const smki = await TestSmki.create();
+  const dcc = await smki.issue({ eui: DCC_EUI, usage: "ds", commonName: "OpenDCC", roleCode: "04" });
+  const demo = await buildDemo(smki, premises, new Date());
+  for (const key of demo.keys) {
+    await writeFile(join(dir, `${key.userId.toLowerCase()}-xml.key`), key.keyPem, { mode: 0o600 });
+    await writeFile(join(dir, `${key.userId.toLowerCase()}-xml.pem`), key.certificatePem);
   }
-  const example = join(examplesDir, "read-inventory.xml");
+  const dccKeyPem = toPem("PRIVATE KEY", await exportPrivateKey(dcc.keys.privateKey));
+  await writeFile(join(dir, "test-smki-ca.pem"), smki.ca.pem);
+  await writeFile(dccCertFile, dcc.pem);
+  await writeFile(dccKeyFile, dccKeyPem, { mode: 0o600 }); // last: its presence marks a complete set
+  return { dir, dccKeyPem, dccCertPem: dcc.pem, demo };
+}
+
+export async function start(options: StartOptions): Promise<number> {
+  const port = integer(options.port, "port", 8079);
+  const premises = integer(options.premises, "premises", 10);
+  const runtime = options.runtime ?? "node";
+  if (runtime !== "node" && runtime !== "workerd") throw new UsageError(`--runtime must be node or workerd, not "${runtime}"`);
+  if (runtime === "workerd" && options.store && !/^postgres(ql)?:\/\//.test(options.store)) {
+    throw new UsageError("on workerd --store must be a postgres:// URL (the embedded store needs Node)");
+  }
+  const dataDir = resolve(options.data ?? ".opendcc");
+  // Without a database an isolate starts empty, so a workerd start in memory needs a new demo.
+  if (runtime === "workerd" && !options.store && existsSync(join(dataDir, "keys", "dcc-xml.key"))) {
+    throw new UsageError(`${dataDir} holds an earlier DCC's keys; on workerd without --store, start with a new --data folder`);
+  }
+  const keys = await keysFor(dataDir, premises);
+  const example = join(dataDir, "examples", "read-inventory.xml");
+  await mkdir(join(dataDir, "examples"), { recursive: true });
   await writeFile(example, readInventoryExample());
 
-  const server = await startNodeServer({ dcc, port });
-  const supplier = DEMO_USERS[0]!.userId.toLowerCase();
-  // Paths as short as they can be: relative below the working directory, absolute elsewhere.
+  const running = runtime === "node" ? await startOnNode(port, dataDir, options.store, keys) : await startOnWorkerd(port, options.store, keys);
   const show = (path: string) => {
     const short = relative(process.cwd(), path);
     return short === "" ? "." : short.startsWith("..") ? path : short;
   };
-  console.log(`OpenDCC gateway listening on ${server.url}
-  DUIS (DCC Boxed paths): ${server.url}/api/v1/serviceS | serviceT | serviceD
-  admin API:              ${server.url}/admin/v1   (OpenAPI: ${server.url}/openapi.json)
-  health, metrics:        ${server.url}/healthz, ${server.url}/metrics
-  store:                  ${options.store ? "PostgreSQL server" : `embedded, in ${show(join(dataDir, "db"))}`}
-  demo fleet:             ${fleetSummary} (first: ESME 00DB1234567890A0, GSME ...A1, CHF ...A2, GPF ...A3, IHD ...A5)
-  demo users' keys:       ${show(keysDir)}/  (<eui>-xml.key PKCS#8 + <eui>-xml.pem; DCC response certificate dcc-xml.pem)
+  const supplier = DEMO_USERS[0]!.userId.toLowerCase();
+  const fleet = keys.demo ? `${premises} premises, ${keys.demo.devices.length} devices` : "as stored";
+  console.log(`OpenDCC gateway (${runtime}) listening on ${running.url}
+  DUIS (DCC Boxed paths): ${running.url}/api/v1/serviceS | serviceT | serviceD
+  admin API:              ${running.url}/admin/v1   (OpenAPI: ${running.url}/openapi.json)
+  health, metrics:        ${running.url}/healthz, ${running.url}/metrics
+  store:                  ${running.store}
+  demo fleet:             ${fleet} (first: ESME 00DB1234567890A0, GSME ...A1, CHF ...A2, GPF ...A3, IHD ...A5)
+  demo users' keys:       ${show(keys.dir)}/  (<eui>-xml.key PKCS#8 + <eui>-xml.pem; DCC response certificate dcc-xml.pem)
   demo users:             ${DEMO_USERS.map((u) => `${u.userId} ${u.roles.join("/")}`).join(", ")}
 
 Try it (reads the inventory of the first premises as Supplier A):
-  npx -y pnpm@10 opendcc duis send ${show(example)} --key ${show(keysDir)}/${supplier}-xml.key --cert ${show(keysDir)}/${supplier}-xml.pem --url ${server.url}
+  npx -y pnpm@10 opendcc duis send ${show(example)} --key ${show(keys.dir)}/${supplier}-xml.key --cert ${show(keys.dir)}/${supplier}-xml.pem --url ${running.url}
 
 Press Ctrl+C to stop.`);
   await new Promise<void>((done) => {
-    const stop = () => void server.close().then(() => dcc.close()).then(done);
+    const stop = () => void running.stop().then(done);
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
   return 0;
+}
+
+interface Running {
+  readonly url: string;
+  readonly store: string;
+  stop(): Promise<void>;
+}
+
+async function startOnNode(port: number, dataDir: string, storeUrl: string | undefined, keys: Keys): Promise<Running> {
+  // The embedded store lives in the data folder unless --store names another (postgres://...).
+  const store = await SqlGatewayStore.open(await openDatabase(storeUrl ?? join(dataDir, "db")));
+  const codec = createDuisCodec({ dccKey: { privateKey: await importKey(keys.dccKeyPem), certificate: keys.dccCertPem } });
+  const dcc = await openDcc({ codec, store });
+  if (keys.demo) {
+    loadDemo(dcc, keys.demo);
+    await dcc.commit();
+  }
+  const server = await startNodeServer({ dcc, port });
+  return {
+    url: server.url,
+    store: storeUrl ? "PostgreSQL server" : `embedded, in ${join(dataDir, "db")}`,
+    stop: () => server.close().then(() => dcc.close()),
+  };
+}
+
+async function startOnWorkerd(port: number, storeUrl: string | undefined, keys: Keys): Promise<Running> {
+  const entry = createRequire(import.meta.url).resolve("@opendcc/server/edge");
+  const worker = await startWorker(entry, {
+    ...(port === 0 ? {} : { port }), // 0: any free port, as on Node
+    localNetwork: true,
+    bindings: { DCC_XML_KEY: keys.dccKeyPem, DCC_XML_CERT: keys.dccCertPem, ...(storeUrl ? { DATABASE_URL: storeUrl } : {}) },
+  });
+  if (keys.demo) await postDemo(worker.url.replace(/\/$/, ""), keys.demo);
+  return {
+    url: worker.url.replace(/\/$/, ""),
+    store: storeUrl ? "PostgreSQL server" : "the isolate's memory (gone when it stops; use --store postgres://... to keep it)",
+    stop: () => worker.stop(),
+  };
+}
+
+function importKey(pem: string): Promise<CryptoKey> {
+  return importPrivateKey(pemToDer(pem), "ds");
 }
 
 function readInventoryExample(): string {
