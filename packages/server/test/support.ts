@@ -1,6 +1,10 @@
 // A gateway for tests: the real app, DCC and DUIS codec, users with certificates from a test
 // SMKI loaded through the admin API, and a DUIS client that builds and signs requests.
-import { createDuisCodec, openDcc, type Dcc } from "@opendcc/core";
+import { afterAll, afterEach } from "vitest";
+import { createDuisCodec, openDcc, type Dcc, type GatewayStore } from "@opendcc/core";
+import { SqlGatewayStore } from "@opendcc/store";
+import { openPostgres } from "@opendcc/store/postgres";
+import { startPostgresServer, type PostgresServer } from "@opendcc/store/testing";
 import { node, signDocument, writeRequest, certificateIssuerSerial, type CommandVariant, type DuisNode } from "@opendcc/duis";
 import { TestSmki, type IssuedCertificate } from "@opendcc/gbcs";
 import type { Hono } from "hono";
@@ -57,13 +61,43 @@ export async function signAs(gateway: TestGateway, userId: string, xml: string):
   return signDocument(xml, { privateKey: certificate.keys.privateKey, issuerName, serialNumber: serialDecimal });
 }
 
+// OPENDCC_TEST_STORE=postgres runs every gateway of the suite on a PostgreSQL server (a fresh
+// database each), so the same tests prove both the in-memory and the server-backed gateway.
+let server: PostgresServer | null = null;
+let databases = 0;
+const open: Dcc[] = [];
+
+async function storeForTest(): Promise<GatewayStore | undefined> {
+  if (process.env.OPENDCC_TEST_STORE !== "postgres") return undefined;
+  server ??= await startPostgresServer();
+  const name = `gateway_${process.pid}_${++databases}`;
+  const admin = await openPostgres(server.url, { max: 1 });
+  try {
+    await admin.exec(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.close();
+  }
+  const url = new URL(server.url);
+  url.pathname = `/${name}`;
+  return SqlGatewayStore.open(await openPostgres(url.toString(), { max: 2 }));
+}
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((dcc) => dcc.close()));
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
 export async function startTestGateway(): Promise<TestGateway> {
   const smki = await TestSmki.create();
   const dccCertificate = await smki.issue({ eui: DCC_EUI, usage: "ds", commonName: "OpenDCC", roleCode: "04" });
   const gateway = { clock: new Date("2026-11-23T10:00:00Z") } as TestGateway;
   const now = () => gateway.clock;
   const codec = createDuisCodec({ dccKey: { privateKey: dccCertificate.keys.privateKey, certificate: dccCertificate.der }, now });
-  const dcc = await openDcc({ codec, now });
+  const store = await storeForTest();
+  const dcc = await openDcc({ codec, now, ...(store ? { store } : {}) });
+  open.push(dcc);
   const app = createApp({ dcc });
   const certificates = new Map<string, IssuedCertificate>();
   const users = [
