@@ -112,3 +112,13 @@ for (const runtime of ["node", "workerd"] as const) describe(`opendcc start --ru
     expect(run.lines[0]!.error).toMatch(/cannot reach/);
   });
 });
+
+describe("opendcc start configuration", () => {
+  it("falls back to OPENDCC_* environment variables, the command line winning", async () => {
+    const { fromEnvironment } = await import("../src/commands/start.js");
+    const env = { OPENDCC_PORT: "9000", OPENDCC_DATABASE_URL: "postgres://db/opendcc", OPENDCC_DATA: "/var/lib/opendcc", OPENDCC_RUNTIME: "workerd" };
+    expect(fromEnvironment({ port: "8081", premises: undefined, runtime: undefined, store: undefined, data: undefined }, env)).toEqual({
+      port: "8081", premises: undefined, runtime: "workerd", store: "postgres://db/opendcc", data: "/var/lib/opendcc",
+    });
+  });
+});

@@ -63,7 +63,22 @@ async function keysFor(dataDir: string, premises: number): Promise<Keys> {
   return { dir, dccKeyPem, dccCertPem: dcc.pem, demo };
 }
 
-export async function start(options: StartOptions): Promise<number> {
+/**
+ * Options fall back to the environment, for operators who configure a service rather than a
+ * command line: OPENDCC_PORT, OPENDCC_PREMISES, OPENDCC_RUNTIME, OPENDCC_DATABASE_URL, OPENDCC_DATA.
+ */
+export function fromEnvironment(options: StartOptions, env: NodeJS.ProcessEnv = process.env): StartOptions {
+  return {
+    port: options.port ?? env.OPENDCC_PORT,
+    premises: options.premises ?? env.OPENDCC_PREMISES,
+    runtime: options.runtime ?? env.OPENDCC_RUNTIME,
+    store: options.store ?? env.OPENDCC_DATABASE_URL,
+    data: options.data ?? env.OPENDCC_DATA,
+  };
+}
+
+export async function start(given: StartOptions): Promise<number> {
+  const options = fromEnvironment(given);
   const port = integer(options.port, "port", 8079);
   const premises = integer(options.premises, "premises", 10);
   const runtime = options.runtime ?? "node";
