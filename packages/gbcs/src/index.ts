@@ -14,3 +14,9 @@ export { messageCodeInfo, formatMessageCode } from "./message-codes.js";
 export type { MessageCodeInfo } from "./message-codes.js";
 export { TestSmki, toPem } from "./test-smki.js";
 export type { IssuedCertificate, Subject } from "./test-smki.js";
+export {
+  transformRequest, transformableServices, useCaseFor, ServiceFields, TransformError, defineUseCase,
+} from "./transform/index.js";
+export type {
+  DeviceType, EncodeContext, HeaderChoice, ServiceNode, TransformInput, TransformResult, UseCaseEncoder,
+} from "./transform/index.js";

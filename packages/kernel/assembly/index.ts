@@ -6,6 +6,10 @@ import { aesExpandKey128, aesEncryptBlock } from "./aes";
 export { sha256 } from "./sha256";
 export { gcmSeal, gcmOpen, ctEqual } from "./gcm";
 export { parseFrame } from "./frame";
+export {
+  encBegin, encEnd, encByte, encUint, encUintLe, encCopy, encLength, encOpen, encClose,
+  dlmsNumber, dlmsCount, dlmsString, dlmsBits, cosemDateTime, gbcsHeader,
+} from "./encode";
 export { anomalyTableSize, anomalyHit, anomalyCount } from "./anomaly";
 export { deriveKey, gbcsMac, gbcsWrap, wrappedLength, gbcsVerify, gbcsWrapBatch, gbcsVerifyBatch, gbcsSealBlock, gbcsOpenBlock } from "./gbcs";
 

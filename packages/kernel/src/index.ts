@@ -14,6 +14,8 @@ export {
   sign, verify, sharedSecret,
 } from "./ec.js";
 export type { KeyUsage, EcKeyPair } from "./ec.js";
+export { encode, GbcsWriter, EncodeError, DLMS } from "./encode.js";
+export type { LengthKind, DlmsNumberTag, CosemDateTimeFields, GeneralSigningHeader } from "./encode.js";
 export { fromHex, toHex, fromBase64, toBase64, readCounter, counterBytes, concatBytes } from "./bytes.js";
 export { SlidingWindowCounter } from "./anomaly.js";
 export type { WindowSpec } from "./anomaly.js";

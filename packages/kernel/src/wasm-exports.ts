@@ -20,6 +20,21 @@ export interface KernelExports {
   gbcsSealBlock(z: number, originator: number, party: number, counter: number, plain: number, plainLength: number, out: number): number;
   gbcsOpenBlock(z: number, originator: number, party: number, counter: number, block: number, blockLength: number, out: number): number;
   anomalyTableSize(slots: number, buckets: number): number;
+  encBegin(out: number, capacity: number): void;
+  encEnd(): number;
+  encByte(value: number): void;
+  encUint(hi: number, lo: number, width: number): void;
+  encUintLe(hi: number, lo: number, width: number): void;
+  encCopy(source: number, length: number): void;
+  encLength(length: number): void;
+  encOpen(kind: number): void;
+  encClose(): void;
+  dlmsNumber(tag: number, hi: number, lo: number): number;
+  dlmsCount(tag: number, count: number): void;
+  dlmsString(tag: number, source: number, length: number): void;
+  dlmsBits(source: number, bitCount: number): void;
+  cosemDateTime(year: number, month: number, day: number, weekday: number, hour: number, minute: number, second: number, hundredths: number, deviation: number, status: number): void;
+  gbcsHeader(cra: number, counter: number, originator: number, recipient: number, dateTime: number, otherInfo: number, otherInfoLength: number): void;
   anomalyHit(table: number, index: number, buckets: number, nowBucket: number, limit: number): number;
   anomalyCount(table: number, index: number, buckets: number, nowBucket: number): number;
 }

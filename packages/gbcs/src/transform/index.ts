@@ -1,0 +1,4 @@
+export { transformRequest, transformableServices, useCaseFor } from "./transform.js";
+export { ServiceFields } from "./fields.js";
+export { TransformError, defineUseCase } from "./types.js";
+export type { DeviceType, EncodeContext, HeaderChoice, ServiceNode, TransformInput, TransformResult, UseCaseEncoder } from "./types.js";

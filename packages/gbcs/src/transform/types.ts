@@ -1,0 +1,92 @@
+// The transform side of packages/gbcs: a DUIS Service Request (already parsed and checked by the
+// gateway) in, the GBCS General-Signing APDU for its device out. One encoder per use case; the
+// bytes are written by the kernel (GbcsWriter), the mapping from DUIS fields is data and code here.
+import type { GbcsWriter } from "@opendcc/kernel";
+import type { ServiceFields } from "./fields.js";
+
+/** Device types of the Smart Metering Inventory that receive GBCS commands. */
+export type DeviceType = "ESME" | "GSME" | "CHF" | "GPF" | "PPMID" | "HCALCS" | "IHD";
+
+/** A request as the transform needs it: what DUIS says plus what the inventory knows. */
+export interface TransformInput {
+  /** Service Reference Variant, e.g. "4.1.1". */
+  readonly srv: string;
+  /** EUI-64s as 16 hex digits; the counter becomes the GBCS originator counter. */
+  readonly requestId: { readonly originator: string; readonly target: string; readonly counter: bigint };
+  readonly commandVariant: number;
+  /** The request's ExecutionDateTime (xs:dateTime text), when future dated. */
+  readonly executionDateTime?: string | undefined;
+  /** The body's service element, e.g. `{ name: "ReadInstantaneousImportRegisters" }` (a DuisNode). */
+  readonly body: ServiceNode;
+  /** The target device's type, from the inventory: it picks the use case (ECS17b vs GCS13a). */
+  readonly deviceType: DeviceType;
+}
+
+/** One element of a DUIS body: the shape of @opendcc/duis's DuisNode. */
+export interface ServiceNode {
+  readonly name: string;
+  readonly attributes?: Readonly<Record<string, string>>;
+  readonly children?: readonly ServiceNode[];
+  readonly text?: string;
+}
+
+export interface TransformResult {
+  /** GBCS use case, e.g. "ECS17b". */
+  readonly useCase: string;
+  readonly messageCode: number;
+  /** Critical commands go back to the user as a Pre-Command to sign (Command Variant 4). */
+  readonly critical: boolean;
+  /**
+   * The General-Signing APDU without its signature field: for a critical command this is the
+   * Pre-Command; otherwise append the empty signature (00) and MAC it (protectApdu).
+   */
+  readonly apdu: Uint8Array;
+}
+
+/** What an encoder sees: the request's fields and the values derived from its header. */
+export interface EncodeContext {
+  readonly input: TransformInput;
+  readonly fields: ServiceFields;
+  readonly counter: bigint;
+  /** GBCS originator and recipient of the command (8 bytes each). */
+  readonly originator: Uint8Array;
+  readonly recipient: Uint8Array;
+  /** The ExecutionDateTime, or null for an immediate request. */
+  readonly executionDateTime: Date | null;
+}
+
+/** GBCS header fields an encoder can set when they differ from the defaults. */
+export interface HeaderChoice {
+  /** Default: the user (RequestID originator). CS07/CS08 are originated by the ACB. */
+  readonly originator?: string;
+  /** Default: the RequestID target. */
+  readonly recipient?: string;
+  /** Supplementary remote party (and counter) in the other-information (gbcs.md 2b). */
+  readonly supplementaryRemoteParty?: string;
+  readonly supplementaryRemotePartyCounter?: bigint;
+  /** A remote party's key-agreement certificate (DER), for unknown-remote-party commands. */
+  readonly remotePartyCertificate?: Uint8Array;
+}
+
+export interface UseCaseEncoder {
+  readonly useCase: string;
+  /** The SRVs this use case serves, and on which device types. */
+  readonly srv: string;
+  readonly deviceTypes: readonly DeviceType[];
+  /** A fixed code, or one chosen from the request (e.g. CS02b by credential type). */
+  readonly messageCode: number | ((context: EncodeContext) => number);
+  readonly critical: boolean | ((context: EncodeContext) => boolean);
+  readonly header?: (context: EncodeContext) => HeaderChoice;
+  /** Writes the content payload (DLMS, GBZ or ASN.1) of the command. */
+  write(writer: GbcsWriter, context: EncodeContext): void;
+}
+
+/** Why a request could not be transformed, naming the field or rule. */
+export class TransformError extends Error {
+  override readonly name = "TransformError";
+  constructor(message: string, readonly field: string | null = null) {
+    super(message);
+  }
+}
+
+export const defineUseCase = (encoder: UseCaseEncoder): UseCaseEncoder => encoder;

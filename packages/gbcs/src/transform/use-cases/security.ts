@@ -1,0 +1,3 @@
+import type { UseCaseEncoder } from "../types.js";
+
+export const SECURITY_ENCODERS: readonly UseCaseEncoder[] = [];

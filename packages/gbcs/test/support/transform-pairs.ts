@@ -1,0 +1,92 @@
+// Pairs each RTDS COMMAND / PRECOMMAND vector with the DUIS sample of the same use case and
+// variant (an _ERROR vector uses the _SUCCESS sample), and checks a transform against it the way
+// the GBCS issue sets out: the vector's counter replaces the sample's; a critical command's
+// Pre-Command must equal the PRECOMMAND vector, and with the vector's signature appended and MAC'd
+// the COMMAND vector; a non-critical command, MAC'd, must equal the COMMAND vector.
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { concatBytes, fromHex, parseFrame, toHex } from "@opendcc/kernel";
+import { parseRequest, type ServiceBody } from "@opendcc/duis";
+import { headerOf, protectApdu, transformRequest, useCaseFor, type DeviceType, type KeyRing } from "../../src/index.js";
+import { fixturesDir, referenceDir } from "../../../../test/support/fixtures.js";
+
+export interface TransformPair {
+  readonly vector: string;
+  readonly kind: "COMMAND" | "PRECOMMAND";
+  readonly sample: string;
+  readonly useCase: string;
+}
+
+export type PairOutcome =
+  | { readonly status: "match" }
+  | { readonly status: "no-encoder"; readonly detail: string }
+  | { readonly status: "mismatch" | "error"; readonly detail: string };
+
+export function transformPairs(): TransformPair[] {
+  const samples = new Set(readdirSync(join(fixturesDir, "duis")));
+  const index = JSON.parse(readFileSync(join(referenceDir, "rtds-index.json"), "utf8")) as { file: string; kind: string; useCase: string }[];
+  const pairs: TransformPair[] = [];
+  for (const entry of index) {
+    if (entry.kind !== "COMMAND" && entry.kind !== "PRECOMMAND") continue;
+    const base = (entry.file.split("/")[1] as string).replace(/_(PRE)?COMMAND_GBCS\.HEX$/, "");
+    const sample = [base, base.replace(/ERROR/, "SUCCESS")].map((name) => `${name}_REQUEST_DUIS.XML`).find((name) => samples.has(name));
+    if (sample) pairs.push({ vector: entry.file, kind: entry.kind, sample, useCase: entry.useCase });
+  }
+  return pairs;
+}
+
+/** The fixture estate: which device each test EUI is (gbcs.md 12, fixtures README). */
+export function fixtureDeviceType(useCase: string, target: string): DeviceType {
+  const suffix = target.slice(-2);
+  if (suffix === "A3") return "GPF";
+  if (suffix === "A1") return "GSME";
+  if (suffix === "A2") return "CHF";
+  if (suffix === "A4") return "PPMID";
+  if (suffix === "A5") return "IHD";
+  return useCase.startsWith("GCS") ? "GSME" : "ESME";
+}
+
+export async function checkPair(pair: TransformPair, ring: KeyRing): Promise<PairOutcome> {
+  const vector = fromHex(readFileSync(join(fixturesDir, "rtds", pair.vector), "utf8"));
+  const frame = parseFrame(vector);
+  const header = headerOf(vector, frame);
+  const request = parseRequest(readFileSync(join(fixturesDir, "duis", pair.sample), "utf8"));
+  const body = request.body as ServiceBody;
+  const deviceType = fixtureDeviceType(pair.useCase, request.header.requestId.target);
+  const srv = request.header.serviceReferenceVariant;
+  if (!useCaseFor(srv, deviceType)) return { status: "no-encoder", detail: `SRV ${srv} on ${deviceType}` };
+  let result;
+  try {
+    result = transformRequest({
+      srv, deviceType, commandVariant: request.header.commandVariant,
+      requestId: { ...request.header.requestId, counter: header.counter },
+      executionDateTime: body.executionDateTime, body: body.content,
+    });
+  } catch (error) {
+    return { status: "error", detail: (error as Error).message };
+  }
+  const apdu = vector.subarray(frame.apdu.offset, frame.apdu.offset + frame.apdu.length);
+  let expected: Uint8Array;
+  let actual: Uint8Array;
+  if (pair.kind === "PRECOMMAND") {
+    expected = frame.signature === "empty" ? apdu.subarray(0, apdu.length - 1) : apdu;
+    actual = result.apdu;
+  } else if (result.critical) {
+    if (frame.signature !== "present") return { status: "mismatch", detail: "transform says critical, the vector is not signed" };
+    const signature = vector.subarray(frame.signatureOffset as number, (frame.signatureOffset as number) + 64);
+    expected = vector;
+    actual = await protectApdu(concatBytes(result.apdu, Uint8Array.of(0x40), signature), ring);
+  } else {
+    expected = vector;
+    actual = await protectApdu(result.apdu, ring);
+  }
+  if (toHex(actual) === toHex(expected)) return { status: "match" };
+  return { status: "mismatch", detail: firstDifference(expected, actual) };
+}
+
+function firstDifference(expected: Uint8Array, actual: Uint8Array): string {
+  let at = 0;
+  while (at < expected.length && at < actual.length && expected[at] === actual[at]) at++;
+  const around = (bytes: Uint8Array) => toHex(bytes.subarray(Math.max(0, at - 4), at + 12));
+  return `first difference at byte ${at} of ${expected.length} (got ${actual.length}): expected …${around(expected)}…, got …${around(actual)}…`;
+}
