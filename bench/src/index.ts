@@ -1,6 +1,7 @@
 // @opendcc/bench: the benchmark suites behind `opendcc bench` and `pnpm bench`.
 import { duisSuite } from "./duis.js";
 import { kernelSuite } from "./kernel.js";
+import { scaleSuite } from "./scale.js";
 import { formatTable, writeSuite, type Row, type SuiteResult } from "./report.js";
 
 export type { Row, SuiteResult } from "./report.js";
@@ -9,13 +10,17 @@ export { resultsDir } from "./report.js";
 const SUITES: Record<string, (options: { time: number }) => Promise<Row[]>> = {
   kernel: kernelSuite,
   duis: duisSuite,
+  // Several gateway processes on one PostgreSQL: not part of a run of every suite (it starts servers).
+  scale: scaleSuite,
 };
 
 export const suiteNames = Object.keys(SUITES);
+/** What `opendcc bench` with no suite runs. */
+const DEFAULT_SUITES = suiteNames.filter((name) => name !== "scale");
 
 /** Runs one suite (or all), writes bench/results/<suite>.json, and returns the results with a printable table. */
 export async function runBenchmarks(suite: string | undefined, options: { time?: number } = {}): Promise<{ result: SuiteResult; table: string }[]> {
-  const names = suite ? [suite] : suiteNames;
+  const names = suite ? [suite] : DEFAULT_SUITES;
   const outputs: { result: SuiteResult; table: string }[] = [];
   for (const name of names) {
     const run = SUITES[name];

@@ -3,9 +3,10 @@
 // input is reported per input in the JSON lines, never as a stack trace.
 import { parseArgs } from "node:util";
 import { bench } from "./commands/bench.js";
+import { transform as duisTransform } from "./commands/duis-transform.js";
 import { parse as duisParse, send as duisSend, sign as duisSign, validate as duisValidate } from "./commands/duis.js";
 import { start } from "./commands/start.js";
-import { inspect, mac, verify } from "./commands/gbcs.js";
+import { inspect, mac, parse as gbcsParse, sign as gbcsSign, verify } from "./commands/gbcs.js";
 import { selftest } from "./commands/selftest.js";
 import { UsageError } from "./output.js";
 
@@ -16,12 +17,17 @@ Usage: opendcc <command> [options] [FILE... | -]
 GBCS messages (hex or base64 files, or - for one message per line on stdin; JSON Lines out):
   gbcs inspect FILE...                   header facts: form, CRA, counter, parties, message code, use case
   gbcs verify FILE... --keystore DIR     check every MAC, signature and encrypted block the keys allow
+  gbcs parse FILE... [--keystore DIR]    the inspect fields plus the payload as named, typed JSON; with keys,
+                                         MACs and signatures checked and encrypted blocks decrypted
   gbcs mac FILE... --keystore DIR        MAC-protect a General-Signing APDU into its DD command
+  gbcs sign FILE... --key KEY            sign Pre-Commands (PKCS#8 key): the Signed Pre-Command, hex
 
 DUIS Service Requests (XML files, or - for standard input; JSON Lines out):
   duis parse FILE...                     RequestID, Command Variant, SR/SRV and the typed body
   duis validate FILE...                  the parse fields plus every offline check
   duis sign FILE... --key KEY --cert CERT  the request with its XML signature (PKCS#8 key, PEM certificate)
+  duis transform FILE... [--keystore DIR] [--device-type T]
+                                         the GBCS Pre-Command (critical) or MAC'd command of each request
   duis send FILE... --key KEY --cert CERT [--url URL] [--preserve-counter]
                                          sign (counter = now in ms), POST to the right endpoint, print the answer
 
@@ -48,7 +54,7 @@ async function run(argv: readonly string[]): Promise<number> {
     args: [...argv],
     options: {
       keystore: { type: "string" }, time: { type: "string" }, key: { type: "string" }, cert: { type: "string" },
-      url: { type: "string" }, "preserve-counter": { type: "boolean" },
+      url: { type: "string" }, "preserve-counter": { type: "boolean" }, "device-type": { type: "string" },
       port: { type: "string" }, premises: { type: "string" }, runtime: { type: "string" }, store: { type: "string" }, data: { type: "string" },
       help: { type: "boolean", short: "h" } },
     allowPositionals: true,
@@ -90,10 +96,12 @@ function duis([sub, ...files]: readonly string[], options: Options): Promise<num
       return duisValidate(files);
     case "sign":
       return duisSign(files, text(options.key), text(options.cert));
+    case "transform":
+      return duisTransform(files, text(options.keystore), text(options["device-type"]));
     case "send":
       return duisSend(files, text(options.key), text(options.cert), text(options.url), options["preserve-counter"] === true);
     default:
-      throw new UsageError(sub ? `unknown duis command "${sub}" (parse, validate, sign, send)` : "duis needs a command: parse, validate, sign or send");
+      throw new UsageError(sub ? `unknown duis command "${sub}" (parse, validate, sign, transform, send)` : "duis needs a command: parse, validate, sign, transform or send");
   }
 }
 
@@ -103,10 +111,14 @@ function gbcs([sub, ...files]: readonly string[], options: Options): Promise<num
       return inspect(files);
     case "verify":
       return verify(files, text(options.keystore));
+    case "parse":
+      return gbcsParse(files, text(options.keystore));
     case "mac":
       return mac(files, text(options.keystore));
+    case "sign":
+      return gbcsSign(files, text(options.key));
     default:
-      throw new UsageError(sub ? `unknown gbcs command "${sub}" (inspect, verify, mac)` : "gbcs needs a command: inspect, verify or mac");
+      throw new UsageError(sub ? `unknown gbcs command "${sub}" (inspect, verify, parse, mac, sign)` : "gbcs needs a command: inspect, verify, parse, mac or sign");
   }
 }
 

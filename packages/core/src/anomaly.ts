@@ -27,10 +27,19 @@ export interface AnomalyVerdict {
   readonly threshold?: AnomalyThreshold;
 }
 
+/** Counted for one user and SRV over all instances, as last read, plus this instance's hits since. */
+interface SharedCount {
+  readonly totals: Map<number, number>;
+  since: number;
+}
+
 export class AnomalyDetector {
   private readonly windows = new Map<number, SlidingWindowCounter>();
   private thresholds: readonly AnomalyThreshold[] = [];
   private readonly listeners: ((thresholds: readonly AnomalyThreshold[]) => void)[] = [];
+  /** Several instances on one store: where each counted request goes, and the totals last read. */
+  private sharedHits: ((userId: string, srv: string, atMs: number, windowsMs: readonly number[]) => void) | null = null;
+  private readonly sharedView = new Map<string, Map<string, SharedCount>>();
 
   constructor(thresholds: readonly AnomalyThreshold[] = DEFAULT_THRESHOLDS) {
     this.configure(thresholds);
@@ -54,6 +63,32 @@ export class AnomalyDetector {
     return this.thresholds;
   }
 
+  /** The window lengths counted. */
+  windowsMs(): number[] {
+    return [...this.windows.keys()];
+  }
+
+  /**
+   * Several gateway instances on one store: each counted request is also handed to `onHit` (it is
+   * added to shared per user, SRV and window-bucket counts in the request's group commit), and
+   * `observe` gives the totals over all instances. A verdict then uses the larger of this
+   * instance's own count and (totals last observed + this instance's hits since).
+   */
+  share(onHit: (userId: string, srv: string, atMs: number, windowsMs: readonly number[]) => void): void {
+    this.sharedHits = onHit;
+  }
+
+  /** Totals over all instances for one user, just read from the store: they replace what was known. */
+  observe(userId: string, totals: readonly { readonly srv: string; readonly windowMs: number; readonly count: number }[]): void {
+    const view = new Map<string, SharedCount>();
+    for (const { srv, windowMs, count } of totals) {
+      const entry = view.get(srv) ?? { totals: new Map<number, number>(), since: 0 };
+      entry.totals.set(windowMs, count);
+      view.set(srv, entry);
+    }
+    this.sharedView.set(userId, view);
+  }
+
   /**
    * Counts one request of `userId` for `srv` at `nowMs` against every window, unless it would breach
    * one, in which case nothing is counted and the breached threshold is returned.
@@ -64,9 +99,22 @@ export class AnomalyDetector {
       const threshold = this.mostSpecific(userId, srv, windowMs);
       return threshold ? [{ threshold, counter: this.windows.get(windowMs) as SlidingWindowCounter }] : [];
     });
-    const breached = applicable.find(({ threshold, counter }) => counter.count(key, nowMs) >= threshold.limit);
+    const shared = this.sharedHits ? this.sharedView.get(userId)?.get(srv) : undefined;
+    const counted = (windowMs: number, counter: SlidingWindowCounter) => {
+      const local = counter.count(key, nowMs);
+      return shared ? Math.max(local, (shared.totals.get(windowMs) ?? 0) + shared.since) : local;
+    };
+    const breached = applicable.find(({ threshold, counter }) => counted(threshold.windowMs, counter) >= threshold.limit);
     if (breached) return { ok: false, threshold: breached.threshold };
     for (const { threshold, counter } of applicable) counter.hit(key, nowMs, threshold.limit);
+    if (this.sharedHits) {
+      const view = this.sharedView.get(userId) ?? new Map<string, SharedCount>();
+      const entry = view.get(srv) ?? { totals: new Map<number, number>(), since: 0 };
+      entry.since++;
+      view.set(srv, entry);
+      this.sharedView.set(userId, view);
+      this.sharedHits(userId, srv, nowMs, applicable.map(({ threshold }) => threshold.windowMs));
+    }
     return { ok: true };
   }
 

@@ -14,7 +14,10 @@ import { Quarantine } from "./quarantine.js";
 import { RegistrationData } from "./registration.js";
 import { RequestCounters } from "./request-ids.js";
 import { ResponseCodes } from "./response-codes.js";
-import { Schedules } from "./schedules.js";
+import { Schedules, type Schedule } from "./schedules.js";
+import { IdBlocks, applyRemoteChange } from "./shared-store.js";
+import { DeviceServices, type CommandKeys } from "./device-services.js";
+import type { DeviceTransport } from "./plugins.js";
 
 export interface DccOptions {
   readonly codec: RequestCodec;
@@ -29,6 +32,8 @@ export interface DccOptions {
   readonly push?: Pusher;
   /** How often queued deliveries are retried, in ms (0: only when something is queued). */
   readonly deliveryIntervalMs?: number;
+  /** Keys for command MACs (the ACB's key agreement with each device); without them no command can be sent. */
+  readonly commandKeys?: CommandKeys;
 }
 
 export interface Dcc {
@@ -37,6 +42,11 @@ export interface Dcc {
   readonly delivery: Delivery;
   /** Queues a response for the user's endpoint (DUIS XML signed by the DCC) and pushes it. */
   deliver(userId: string, response: GatewayResponse): Promise<void>;
+  /**
+   * The device transport commands go out on (a plugin's, or a CSP adapter); its responses and
+   * alerts come back to the DCC. Without one, WAN command variants are refused.
+   */
+  useTransport(transport: DeviceTransport | undefined): void;
   /** Runs the schedules that are due now (the timer does this every tick). */
   runSchedules(): Promise<void>;
   /** The most recent audit entries, newest last. */
@@ -54,13 +64,29 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
   const recent: AuditEntry[] = [];
   const keep = options.auditMemory ?? 1000;
   const events = new EventBus((event, error) => console.error(`event ${event}: a subscriber failed: ${(error as Error)?.message ?? String(error)}`));
+  // Several instances on one store: the feed of the others' changes is read from a point taken
+  // before loading (a change in both is applied twice, which leaves the same state).
+  const shared = options.store?.shared ?? null;
+  let feedCursor = shared ? (await shared.readFeed(null)).cursor : null;
+  const ids = shared ? await IdBlocks.open((size) => shared.reserveIds(size)) : null;
+  const nextId = ids ? () => ids.take() : null;
   const snapshot = options.store ? await options.store.load() : null;
 
   const users = new UserDirectory();
   const registration = new RegistrationData();
   const inventory = new SmartMeteringInventory(now);
   const anomaly = new AnomalyDetector(snapshot?.thresholds ?? options.thresholds ?? DEFAULT_THRESHOLDS);
-  const counters = new RequestCounters((originator, counter) => journal.append({ kind: "counter", originator, counter }));
+  // Shared: counters are claimed through the store before execution (request-ids.ts), with the
+  // claiming users' anomaly totals read in the same round; hits are added in the group commit.
+  const counters = new RequestCounters(
+    (originator, counter) => journal.append({ kind: "counter", originator, counter }),
+    shared && (async (claims) => {
+      const { fresh, totals } = await shared.claimCounters(claims, now().getTime(), anomaly.windowsMs());
+      for (const originator of new Set(claims.map((c) => c.originator))) anomaly.observe(originator, totals.filter((t) => t.userId === originator));
+      return fresh;
+    }),
+  );
+  if (shared) anomaly.share((userId, srv, atMs, windowsMs) => journal.append({ kind: "anomaly", userId, srv, atMs, windowsMs }));
   const delivery = new Delivery({
     now,
     push: options.push ?? httpPusher,
@@ -69,9 +95,11 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
         : change.kind === "delivered" ? { kind: "delivered", id: change.id }
           : { kind: "endpoint", userId: change.userId, url: change.url },
     ),
+    ...(shared && nextId ? { shared: { store: shared, ids: nextId, commit: () => journal.commit() } } : {}),
   });
-  const schedules = new Schedules((change) => journal.append(change.kind === "saved" ? { kind: "schedule", schedule: change.schedule } : { kind: "unscheduled", id: change.id }));
+  const schedules = new Schedules((change) => journal.append(change.kind === "saved" ? { kind: "schedule", schedule: change.schedule } : { kind: "unscheduled", id: change.id }), nextId);
   const quarantine = new Quarantine((change) => {
+    if (journal.isReplaying) return;
     if (!("held" in change)) {
       journal.append({ kind: "unquarantined", id: change.taken });
       return;
@@ -80,7 +108,7 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
     // Paragraph 135: the user is told (synchronously E44, and as a DCC Alert through delivery).
     const requestId = parseIdentity(change.held.requestId);
     if (requestId) void alertUser(change.held.userId, { kind: "quarantined", requestId, quarantineEventRef: change.held.id });
-  });
+  }, nextId);
 
   // Rebuild from the store before listening, so that loading is not journaled again.
   if (snapshot) {
@@ -121,23 +149,47 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
   };
   // Due schedules run on the same tick. Their service is a device service, which this gateway cannot
   // execute until the GBCS transform exists: each run is answered to its user as such.
+  const scheduledRun = (schedule: Schedule): GatewayResponse => ({
+    requestId: null, responseCode: ResponseCodes.notSupported,
+    reason: `scheduled ${schedule.srv} (DSPScheduleID ${schedule.id}): this gateway has no GBCS transform for it yet`,
+    serviceReference: services.catalogue.get(schedule.srv)?.serviceReference ?? null, srv: schedule.srv, body: null,
+  });
   const runSchedules = async () => {
-    for (const schedule of schedules.takeDue(now())) {
-      const entry = services.catalogue.get(schedule.srv);
-      await deliver(schedule.userId, {
-        requestId: null, responseCode: ResponseCodes.notSupported,
-        reason: `scheduled ${schedule.srv} (DSPScheduleID ${schedule.id}): this gateway has no GBCS transform for it yet`,
-        serviceReference: entry?.serviceReference ?? null, srv: schedule.srv, body: null,
-      });
+    if (shared) {
+      // Exactly once over all instances: the store locks each due schedule's row (SKIP LOCKED), and
+      // its move and its queued answer commit together.
+      const at = now();
+      const written = await shared.runDueSchedules(at, async (schedule) => [
+        { kind: "schedule", schedule: Schedules.movedOn(schedule, at) },
+        { kind: "outbox", message: delivery.prepare(schedule.userId, await options.codec.writeResponse(scheduledRun(schedule))) },
+      ]);
+      journal.replay(() => written.forEach((change) => applyRemoteChange(change, { users, registration, inventory, anomaly, quarantine, schedules, delivery })));
+      return;
     }
+    for (const schedule of schedules.takeDue(now())) await deliver(schedule.userId, scheduledRun(schedule));
   };
   const tick = () => void runSchedules().then(pump).catch((error: unknown) => console.error(`scheduler: ${(error as Error).message}`));
   const timer = options.deliveryIntervalMs === 0 ? null : setInterval(tick, options.deliveryIntervalMs ?? 1000);
   (timer as { unref?: () => void } | null)?.unref?.();
+  // Other instances' changes reach this one's indexes within feedIntervalMs (plus a commit);
+  // old shared rows are pruned once a minute.
+  let reading: Promise<void> | null = null;
+  const readFeed = () => {
+    if (!shared || reading) return;
+    reading = shared.readFeed(feedCursor).then(({ changes, cursor }) => {
+      journal.replay(() => changes.forEach((change) => applyRemoteChange(change, { users, registration, inventory, anomaly, quarantine, schedules, delivery })));
+      feedCursor = cursor;
+    }).catch((error: unknown) => console.error(`change feed: ${(error as Error).message}`)).finally(() => (reading = null));
+  };
+  const feedTimer = shared ? setInterval(readFeed, shared.feedIntervalMs) : null;
+  (feedTimer as { unref?: () => void } | null)?.unref?.();
+  const pruneTimer = shared ? setInterval(() => void shared.prune(now().getTime()).catch((error: unknown) => console.error(`prune: ${(error as Error).message}`)), 60_000) : null;
+  (pruneTimer as { unref?: () => void } | null)?.unref?.();
   users.onChange((change) => journal.append(change.kind === "party" ? { kind: "party", party: change.party } : { kind: "user", user: change.user }));
   registration.onChange((appointments) => journal.append({ kind: "registration", appointments }));
   anomaly.onChange((thresholds) => journal.append({ kind: "thresholds", thresholds }));
   inventory.onChange((change) => {
+    if (journal.isReplaying) return;
     if (change.kind === "deviceLog") {
       journal.append({ kind: "deviceLog", chfId: change.chfId, entries: change.entries });
       return;
@@ -146,9 +198,16 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
     events.emit("inventory.changed", { before: change.before, after: change.after, reason: change.reason });
   });
 
+  let transport: DeviceTransport | undefined;
+  const deviceServices = new DeviceServices({
+    keys: options.commandKeys ?? { brokerSecret: async () => null },
+    transport: () => transport,
+    events,
+    deliver: (userId, response) => deliver(userId, response),
+  });
   const services: GatewayServices = {
     catalogue: new ServiceCatalogue(CATALOGUE_DATA),
-    users, registration, inventory, anomaly, counters, quarantine, schedules, events, journal,
+    users, registration, inventory, anomaly, counters, quarantine, schedules, events, journal, deviceServices,
     codec: options.codec,
     nonDeviceServices: NON_DEVICE_SERVICES,
     now,
@@ -158,8 +217,12 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
       journal.append({ kind: "audit", entry });
     },
   };
+  // The alert is queued in the group commit that acknowledges the quarantined request (nothing
+  // acknowledged is lost: the user is sure to be told).
   async function alertUser(userId: string, alert: DccAlert): Promise<void> {
-    delivery.enqueue(userId, await options.codec.writeDccAlert(alert));
+    const queued = options.codec.writeDccAlert(alert).then((xml) => void delivery.enqueue(userId, xml));
+    journal.prepare(queued);
+    await queued;
     await journal.commit();
     void pump();
   }
@@ -175,12 +238,19 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
     gateway: new Gateway(services),
     delivery,
     deliver,
+    useTransport: (next) => {
+      transport = next;
+      next?.onMessage((message) => void deviceServices.receive(message).catch((error: unknown) => console.error(`device ${message.deviceId}: ${(error as Error).message}`)));
+    },
     runSchedules,
     recentAudit: (limit) => recent.slice(-limit),
     commit: () => journal.commit(),
     failure: () => journal.failed,
     close: async () => {
       if (timer) clearInterval(timer);
+      if (feedTimer) clearInterval(feedTimer);
+      if (pruneTimer) clearInterval(pruneTimer);
+      await reading;
       await pumping;
       await journal.commit();
       await options.store?.close();

@@ -2,6 +2,14 @@
 // acknowledgement). Each user has an outbox, kept in order: the DCC pushes its head to the user's
 // registered endpoint as DUIS XML signed by the DCC (a DCC Boxed client answers 2xx), retrying
 // with exponential backoff; the user can also fetch what is waiting (pull) and acknowledge it.
+//
+// Several instances on one store: each user's outbox is pushed by one instance at a time, the
+// holder of a lease on it in the store (taken over when it expires, so a killed instance's
+// outboxes are pushed by another), reading the head from the store in commit order and deleting
+// it durably before pushing the next. Exactly once and in order, except for one case no HTTP
+// push can close: an instance killed after the endpoint answered 2xx but before the deletion
+// committed leaves that message to be pushed again by the next holder.
+import type { SharedStore } from "./shared-store.js";
 
 export interface OutboxMessage {
   /** Increasing across the DCC: the order of delivery per user. */
@@ -32,6 +40,8 @@ export interface DeliveryOptions {
   readonly initialBackoffMs?: number;
   readonly maxBackoffMs?: number;
   readonly onChange?: (change: DeliveryChange) => void;
+  /** Several instances on one store (see above); `commit` makes the changes reported so far durable. */
+  readonly shared?: { readonly store: SharedStore; readonly ids: () => number; readonly commit: () => Promise<void> };
 }
 
 /** Posts DUIS XML as DCC Boxed does: application/xml, any 2xx means accepted. */
@@ -76,11 +86,36 @@ export class Delivery {
 
   /** Queues a response or alert for the user, after everything already queued for them. */
   enqueue(userId: string, xml: string): OutboxMessage {
-    const at = this.options.now().toISOString();
-    const message: OutboxMessage = { id: this.nextId++, userId, createdAt: at, xml, attempts: 0, nextAttemptAt: at, lastError: null };
+    const message = this.prepare(userId, xml);
     this.outboxes.set(userId, [...(this.outboxes.get(userId) ?? []), message]);
     this.options.onChange?.({ kind: "queued", message });
     return message;
+  }
+
+  /** A message for the user, not queued yet (queued by the store's transaction, then `remember`ed). */
+  prepare(userId: string, xml: string): OutboxMessage {
+    const at = this.options.now().toISOString();
+    return { id: this.options.shared ? this.options.shared.ids() : this.nextId++, userId, createdAt: at, xml, attempts: 0, nextAttemptAt: at, lastError: null };
+  }
+
+  /** A message queued or retried elsewhere (another instance): kept in this instance's view for pull. */
+  remember(message: OutboxMessage): void {
+    const outbox = this.outboxes.get(message.userId) ?? [];
+    const at = outbox.findIndex((m) => m.id === message.id);
+    this.outboxes.set(message.userId, at < 0 ? [...outbox, message] : outbox.map((m, i) => (i === at ? message : m)));
+  }
+
+  /** A message delivered elsewhere: dropped from this instance's view. */
+  forget(id: number): void {
+    for (const [userId, outbox] of this.outboxes) {
+      if (outbox.some((m) => m.id === id)) this.outboxes.set(userId, outbox.filter((m) => m.id !== id));
+    }
+  }
+
+  /** An endpoint set elsewhere. */
+  rememberEndpoint(userId: string, url: string | null): void {
+    if (url === null) this.endpoints.delete(userId);
+    else this.endpoints.set(userId, url);
   }
 
   /** What waits for the user, oldest first (pull). */
@@ -102,7 +137,8 @@ export class Delivery {
    * and keep going while the endpoint accepts. A failure stops that user's queue (order is kept)
    * until the backoff has passed. Returns how many messages were delivered.
    */
-  async pump(): Promise<number> {
+  async pump(onlyUser?: string): Promise<number> {
+    if (this.options.shared) return this.pumpShared(this.options.shared, onlyUser);
     let delivered = 0;
     await Promise.all([...this.outboxes.keys()].map(async (userId) => {
       const url = this.endpoints.get(userId);
@@ -119,12 +155,56 @@ export class Delivery {
             delivered++;
             continue;
           }
-          const attempts = head.attempts + 1;
-          const backoff = Math.min((this.options.initialBackoffMs ?? 1000) * 2 ** (attempts - 1), this.options.maxBackoffMs ?? 300_000);
-          const retried: OutboxMessage = { ...head, attempts, lastError: failure, nextAttemptAt: new Date(this.options.now().getTime() + backoff).toISOString() };
+          const retried = this.retried(head, failure);
           this.outboxes.set(userId, [retried, ...(this.outboxes.get(userId) ?? []).slice(1)]);
           this.options.onChange?.({ kind: "attempted", message: retried });
           return;
+        }
+      } finally {
+        this.inFlight.delete(userId);
+      }
+    }));
+    return delivered;
+  }
+
+  private retried(head: OutboxMessage, failure: string): OutboxMessage {
+    const attempts = head.attempts + 1;
+    const backoff = Math.min((this.options.initialBackoffMs ?? 1000) * 2 ** (attempts - 1), this.options.maxBackoffMs ?? 300_000);
+    return { ...head, attempts, lastError: failure, nextAttemptAt: new Date(this.options.now().getTime() + backoff).toISOString() };
+  }
+
+  // The shared round: for each user with queued messages (or only `onlyUser`), push under the
+  // outbox's lease, head by head from the store, each deletion durable before the next push.
+  private async pumpShared(shared: NonNullable<DeliveryOptions["shared"]>, onlyUser?: string): Promise<number> {
+    let delivered = 0;
+    const users = onlyUser ? [onlyUser] : await shared.store.outboxUsers();
+    await Promise.all(users.map(async (userId) => {
+      if (this.inFlight.has(userId)) return;
+      this.inFlight.add(userId);
+      try {
+        if (!(await shared.store.leaseOutbox(userId))) return;
+        try {
+          for (;;) {
+            const head = await shared.store.outboxHead(userId);
+            if (!head || Date.parse(head.message.nextAttemptAt) > this.options.now().getTime()) return;
+            const failure = await this.options.push(head.url, head.message.xml);
+            if (failure === null) {
+              this.forget(head.message.id);
+              this.options.onChange?.({ kind: "delivered", id: head.message.id });
+              await shared.commit();
+              delivered++;
+              // Renewed before each push: an instance that lost its lease (paused past it) stops.
+              if (!(await shared.store.leaseOutbox(userId))) return;
+              continue;
+            }
+            const retried = this.retried(head.message, failure);
+            this.remember(retried);
+            this.options.onChange?.({ kind: "attempted", message: retried });
+            await shared.commit();
+            return;
+          }
+        } finally {
+          await shared.store.releaseOutbox(userId);
         }
       } finally {
         this.inFlight.delete(userId);

@@ -2,7 +2,7 @@
 // sender's certificate), responses out (DUIS XML signed by the DCC).
 import {
   DuisError, formatEui, formatRequestId, node, parseRequest, parseRequestId, parseXml, signDocument, text, verifyDocument, writeResponse,
-  normalizeDn, type XmlDocument, type DuisNode, type DuisResponse, type KeyResolver, type ResponseContent, type ResponseMessageBody,
+  normalizeDn, type XmlDocument, type DuisNode, type DuisResponse, type KeyResolver, type ResponseContent, type ResponseMessageBody, type DeviceAlertMessageBody,
 } from "@opendcc/duis";
 import { importPublicKey } from "@opendcc/kernel";
 import { certificateIssuerSerial } from "@opendcc/duis";
@@ -47,6 +47,8 @@ export function createDuisCodec(options: { dccKey?: DccSigningKey; now?: () => D
         bodyElement: body.element,
         field: (...path) => (content ? text(content, path.join("/")) : undefined),
         content,
+        gbcsPayload: "gbcsPayload" in body ? body.gbcsPayload : null,
+        precedingRequestId: request.header.precedingRequestId ?? null,
       };
       documents.set(parsed, document);
       return { ok: true, request: parsed };
@@ -86,7 +88,9 @@ export function createDuisCodec(options: { dccKey?: DccSigningKey; now?: () => D
   };
 
   const write = async (response: GatewayResponse): Promise<string> => {
-    const body: ResponseMessageBody = {
+    const body: ResponseMessageBody | DeviceAlertMessageBody = response.body?.kind === "deviceAlert" ? {
+      kind: "DeviceAlertMessage", alertCode: response.body.alertCode, gbcsPayload: response.body.gbcs,
+    } : {
       kind: "ResponseMessage",
       serviceReference: response.serviceReference ?? "",
       serviceReferenceVariant: response.srv ?? "",
@@ -127,8 +131,14 @@ export function createDuisCodec(options: { dccKey?: DccSigningKey; now?: () => D
   return { decode, verifySignature, writeResponse: write, writeDccAlert };
 }
 
-function responseContent(body: ResponseBody): ResponseContent {
+function responseContent(body: Exclude<ResponseBody, { kind: "deviceAlert" }>): ResponseContent {
   switch (body.kind) {
+    case "preCommand":
+      return { kind: "PreCommand", gbcsVersion: body.gbcsVersion, gbcsPayload: body.gbcs };
+    case "localCommand":
+      return { kind: "LocalCommand", gbcsPayload: body.gbcs };
+    case "deviceResponse":
+      return { kind: "GBCSPayload", gbcsPayload: body.gbcs };
     case "inventory":
       return { kind: "DSPInventory", node: inventoryNode(body.devices) };
     case "scheduleId":

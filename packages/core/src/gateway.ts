@@ -8,11 +8,12 @@ import type { RegistrationData } from "./registration.js";
 import type { User, UserDirectory } from "./parties.js";
 import type { AnomalyDetector } from "./anomaly.js";
 import { ArrivalOrder, RequestCounters, formatRequestId, type RequestIdentity } from "./request-ids.js";
-import { ResponseCodes, type ResponseCode } from "./response-codes.js";
+import { ResponseCodes, ServiceError, type ResponseCode } from "./response-codes.js";
 import type { Quarantine, QuarantinedRequest } from "./quarantine.js";
 import type { EventBus } from "./events.js";
 import type { Schedule, Schedules } from "./schedules.js";
 import type { Journal } from "./journal.js";
+import type { DeviceAnswer, DeviceServices } from "./device-services.js";
 
 /** DCC Boxed endpoints (duis.md section 5). */
 export type Endpoint = "serviceS" | "serviceT" | "serviceD";
@@ -33,6 +34,10 @@ export interface ParsedRequest {
   field(...path: string[]): string | undefined;
   /** The service element as the DUIS layer represents it (kept and written back, e.g. schedules). */
   readonly content: unknown;
+  /** A Signed Pre-Command's GBCS payload (Command Variants 5-7), else null. */
+  readonly gbcsPayload: Uint8Array | null;
+  /** Sequencing (seed 003 paragraphs 126-127): execute only after this request succeeded. */
+  readonly precedingRequestId: RequestIdentity | null;
 }
 
 /** What the DUIS layer says about the request document itself. */
@@ -77,7 +82,15 @@ export interface GatewayResponse {
 export type ResponseBody =
   | { readonly kind: "inventory"; readonly devices: readonly DeviceRecord[] }
   | { readonly kind: "scheduleId"; readonly id: number }
-  | { readonly kind: "schedules"; readonly schedules: readonly Schedule[] };
+  | { readonly kind: "schedules"; readonly schedules: readonly Schedule[] }
+  /** A critical service's Pre-Command, with its empty signature field, for the user to sign (CV 4). */
+  | { readonly kind: "preCommand"; readonly gbcsVersion: string; readonly gbcs: Uint8Array }
+  /** The MAC'd command returned for local delivery (CV 2, 3, 6, 7). */
+  | { readonly kind: "localCommand"; readonly gbcs: Uint8Array }
+  /** A device's response to a command (delivered asynchronously). */
+  | { readonly kind: "deviceResponse"; readonly gbcs: Uint8Array }
+  /** A device alert (Annex 5 service A1). */
+  | { readonly kind: "deviceAlert"; readonly alertCode: string; readonly gbcs: Uint8Array };
 
 /** A non-device service (Table 5.2) executed by core. */
 export type NonDeviceService = (request: ParsedRequest, user: User, services: GatewayServices, gateway: Gateway) => ResponseBody | null;
@@ -96,6 +109,8 @@ export interface GatewayServices {
   readonly events: EventBus;
   /** A request's answer waits until its changes are durable. */
   readonly journal: Journal;
+  /** Transform, signing round trip, MAC and transport for device services. */
+  readonly deviceServices: DeviceServices;
   readonly now: () => Date;
   /** Called for every request once decided, for the audit trail and events. */
   readonly record?: (entry: AuditEntry) => void;
@@ -164,8 +179,13 @@ export class Gateway {
     let response: GatewayResponse;
     try {
       const { entry, user } = await checks();
-      const body = entry.deviceService ? this.deviceService(entry) : this.nonDeviceService(request, user, entry);
-      response = this.finish(xml, answer(body === null ? ResponseCodes.acknowledged : ResponseCodes.success, null, body), "accepted");
+      if (entry.deviceService) {
+        const outcome = await this.deviceService(request, entry, user);
+        response = this.finish(xml, answer(outcome.code, null, outcome.body), "accepted");
+      } else {
+        const body = this.nonDeviceService(request, user, entry);
+        response = this.finish(xml, answer(body === null ? ResponseCodes.acknowledged : ResponseCodes.success, null, body), "accepted");
+      }
     } catch (error) {
       if (!(error instanceof Rejection)) throw error;
       if (error.quarantine) onQuarantine(error.message);
@@ -220,7 +240,7 @@ export class Gateway {
     // Earlier arrivals from the same originator claim their counters first.
     await myTurn;
     const signedPreCommand = request.commandVariant >= 5 && request.commandVariant <= 7;
-    const fresh = signedPreCommand ? counters.claimSigned(request.requestId) : counters.claim(request.requestId);
+    const fresh = signedPreCommand ? this.services.deviceServices.awaitsSignature(request.requestId) : await counters.claim(request.requestId);
     if (!fresh) {
       throw new Rejection(ResponseCodes.replay, signedPreCommand
         ? `no Pre-Command awaits a signature for RequestID ${formatRequestId(request.requestId)}`
@@ -259,9 +279,14 @@ export class Gateway {
     }
   }
 
-  private deviceService(entry: CatalogueEntry): ResponseBody | null {
-    // Filled by the GBCS transform and device transport ports (GBCS issue); never a fake success.
-    throw new Rejection(ResponseCodes.notSupported, `${entry.srv} ${entry.name} is a device service; this gateway has no GBCS transform for it yet`);
+  private async deviceService(request: ParsedRequest, entry: CatalogueEntry, user: User): Promise<DeviceAnswer> {
+    const device = this.deviceFor(request.requestId.target, request.srv);
+    try {
+      return await this.services.deviceServices.execute(request, entry, user, device);
+    } catch (error) {
+      if (error instanceof ServiceError) throw new Rejection(error.code, error.message);
+      throw error;
+    }
   }
 
   /** Runs the checks a device service request would pass (roles, device status, registration), for schedules. */

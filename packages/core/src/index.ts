@@ -24,6 +24,8 @@ export { Gateway } from "./gateway.js";
 export type {
   AuditEntry, DccAlert, Decoded, Endpoint, GatewayResponse, GatewayServices, NonDeviceService, ParsedRequest, RequestCodec, ResponseBody, SignatureCheck,
 } from "./gateway.js";
+export { DeviceServices, GBCS_VERSION, keyRingCommandKeys } from "./device-services.js";
+export type { CommandKeys, DeviceAnswer } from "./device-services.js";
 export { ResponseCodes, ServiceError } from "./response-codes.js";
 export type { ResponseCode } from "./response-codes.js";
 export { RequestCounters, formatRequestId } from "./request-ids.js";
@@ -41,6 +43,8 @@ export { Delivery, httpPusher } from "./delivery.js";
 export type { DeliveryChange, OutboxMessage, Pusher } from "./delivery.js";
 export { Journal } from "./journal.js";
 export type { Change, GatewaySnapshot, GatewayStore } from "./journal.js";
+export { IdBlocks } from "./shared-store.js";
+export type { AnomalyTotal, CounterClaim, SharedStore } from "./shared-store.js";
 export { EventBus } from "./events.js";
 export type { DccEventHandler, DccEventName, DccEvents } from "./events.js";
 export { PluginHost } from "./plugins.js";

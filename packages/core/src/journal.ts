@@ -10,6 +10,7 @@ import type { Party, User } from "./parties.js";
 import type { QuarantinedRequest } from "./quarantine.js";
 import type { Appointment } from "./registration.js";
 import type { Schedule } from "./schedules.js";
+import type { SharedStore } from "./shared-store.js";
 
 export type Change =
   | { readonly kind: "audit"; readonly entry: AuditEntry }
@@ -26,7 +27,10 @@ export type Change =
   | { readonly kind: "delivered"; readonly id: number }
   | { readonly kind: "endpoint"; readonly userId: string; readonly url: string | null }
   | { readonly kind: "schedule"; readonly schedule: Schedule }
-  | { readonly kind: "unscheduled"; readonly id: number };
+  | { readonly kind: "unscheduled"; readonly id: number }
+  // A request counted by anomaly detection, for a store shared by several instances (added to
+  // the shared per user, SRV and window bucket counts in the same transaction).
+  | { readonly kind: "anomaly"; readonly userId: string; readonly srv: string; readonly atMs: number; readonly windowsMs: readonly number[] };
 
 /** Everything the in-memory indexes are rebuilt from at start. */
 export interface GatewaySnapshot {
@@ -50,6 +54,8 @@ export interface GatewayStore {
   /** Writes the changes in one transaction; resolves when they are durable. */
   write(changes: readonly Change[]): Promise<void>;
   close(): Promise<void>;
+  /** Present when several gateway instances may share the store (a PostgreSQL server). */
+  readonly shared?: SharedStore;
 }
 
 export class Journal {
@@ -66,8 +72,35 @@ export class Journal {
     return this.failure;
   }
 
+  private replaying = false;
+  private readonly preparing = new Set<Promise<void>>();
+
+  /**
+   * Work that appends changes after an await (e.g. signing an alert) and must be durable with the
+   * changes appended so far: the next commit waits for it.
+   */
+  prepare(work: Promise<void>): void {
+    const tracked = work.catch((error: unknown) => console.error(`journal: prepared work failed: ${(error as Error).message}`)).finally(() => this.preparing.delete(tracked));
+    this.preparing.add(tracked);
+  }
+
+  /** True while another instance's changes are applied (see replay). */
+  get isReplaying(): boolean {
+    return this.replaying;
+  }
+
   append(change: Change): void {
-    if (this.store) this.pending.push(change);
+    if (this.store && !this.replaying) this.pending.push(change);
+  }
+
+  /** Runs `apply` for changes already durable (another instance's): nothing appended meanwhile is written. */
+  replay(apply: () => void): void {
+    this.replaying = true;
+    try {
+      apply();
+    } finally {
+      this.replaying = false;
+    }
   }
 
   /**
@@ -75,6 +108,7 @@ export class Journal {
    * flight are carried by the next one together.
    */
   commit(): Promise<void> {
+    if (this.preparing.size > 0) return Promise.all(this.preparing).then(() => this.commit());
     if (this.failure) return Promise.reject(this.failure);
     if (!this.store || (this.pending.length === 0 && !this.flushing)) return Promise.resolve();
     return new Promise((resolve, reject) => {

@@ -16,10 +16,14 @@ export class Quarantine {
   private readonly held = new Map<number, QuarantinedRequest>();
   private nextId = 1;
 
-  constructor(private readonly onChange: (change: { held: QuarantinedRequest } | { taken: number }) => void = () => undefined) {}
+  /** `ids`: where ids come from when several instances share the store (else a counter here). */
+  constructor(
+    private readonly onChange: (change: { held: QuarantinedRequest } | { taken: number }) => void = () => undefined,
+    private readonly ids: (() => number) | null = null,
+  ) {}
 
   hold(entry: Omit<QuarantinedRequest, "id">): QuarantinedRequest {
-    const held = { ...entry, id: this.nextId++ };
+    const held = { ...entry, id: this.ids ? this.ids() : this.nextId++ };
     this.held.set(held.id, held);
     this.onChange({ held });
     return held;
@@ -37,6 +41,11 @@ export class Quarantine {
 
   get(id: number): QuarantinedRequest | undefined {
     return this.held.get(id);
+  }
+
+  /** Another instance took it out of quarantine: forgotten here without a change. */
+  forget(id: number): void {
+    this.held.delete(id);
   }
 
   /** Takes the request out of quarantine (to execute it, or to drop it). */

@@ -1,6 +1,6 @@
 // DUIS response codes the gateway answers with (duis.md section 3.2). Codes with a published
 // meaning keep it; where DUIS publishes no code for a check OpenDCC makes, we use codes DUIS
-// leaves without a meaning (E40-E44) and say so here (reference README: keep the code, write a
+// leaves without a meaning (E40-E48) and say so here (reference README: keep the code, write a
 // clear message of our own).
 
 export const ResponseCodes = {
@@ -40,6 +40,12 @@ export const ResponseCodes = {
   quarantined: "E44",
   /** OpenDCC: the service is recognised but this gateway cannot execute it yet. */
   notSupported: "E45",
+  /** OpenDCC: a Signed Pre-Command's content is not the Pre-Command issued for its RequestID. */
+  preCommandMismatch: "E46",
+  /** OpenDCC: a Signed Pre-Command is unsigned or its GBCS signature is not the originator's. */
+  preCommandSignature: "E47",
+  /** OpenDCC: a sequenced request's preceding request is unknown, or it failed. */
+  precedingFailed: "E48",
 } as const;
 
 export type ResponseCode = (typeof ResponseCodes)[keyof typeof ResponseCodes] | string;

@@ -57,7 +57,11 @@ export class Schedules {
   private readonly byId = new Map<number, Schedule>();
   private nextId = 1;
 
-  constructor(private readonly onChange: (change: ScheduleChange) => void = () => undefined) {}
+  /** `ids`: where DSPScheduleIDs come from when several instances share the store (else a counter here). */
+  constructor(
+    private readonly onChange: (change: ScheduleChange) => void = () => undefined,
+    private readonly ids: (() => number) | null = null,
+  ) {}
 
   restore(schedule: Schedule): void {
     this.byId.set(schedule.id, schedule);
@@ -67,7 +71,7 @@ export class Schedules {
   create(fields: Omit<Schedule, "id" | "nextRunAt">, now: Date): Schedule {
     const start = new Date(fields.startAt);
     const first = start > now ? start : nextOccurrence(start, fields.frequency, now);
-    const schedule: Schedule = { ...fields, id: this.nextId++, nextRunAt: first.toISOString() };
+    const schedule: Schedule = { ...fields, id: this.ids ? this.ids() : this.nextId++, nextRunAt: first.toISOString() };
     this.byId.set(schedule.id, schedule);
     this.onChange({ kind: "saved", schedule });
     return schedule;
@@ -99,11 +103,21 @@ export class Schedules {
     return removed;
   }
 
+  /** The schedule moved on from `now` to its next occurrence (not saved). */
+  static movedOn(schedule: Schedule, now: Date): Schedule {
+    return { ...schedule, nextRunAt: nextOccurrence(new Date(schedule.startAt), schedule.frequency, now).toISOString() };
+  }
+
+  /** Another instance removed it: forgotten here without a change. */
+  forget(id: number): void {
+    this.byId.delete(id);
+  }
+
   /** Schedules due at `now`, each moved on to its next occurrence. */
   takeDue(now: Date): Schedule[] {
     const due = this.all().filter((s) => Date.parse(s.nextRunAt) <= now.getTime());
     for (const schedule of due) {
-      const moved = { ...schedule, nextRunAt: nextOccurrence(new Date(schedule.startAt), schedule.frequency, now).toISOString() };
+      const moved = Schedules.movedOn(schedule, now);
       this.byId.set(moved.id, moved);
       this.onChange({ kind: "saved", schedule: moved });
     }

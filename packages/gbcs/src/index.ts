@@ -15,8 +15,20 @@ export type { MessageCodeInfo } from "./message-codes.js";
 export { TestSmki, toPem } from "./test-smki.js";
 export type { IssuedCertificate, Subject } from "./test-smki.js";
 export {
-  transformRequest, transformableServices, useCaseFor, ServiceFields, TransformError, defineUseCase,
+  transformRequest, transformableServices, useCaseFor, ServiceFields, TransformError, defineUseCase, REFERENCE_ESTATE,
 } from "./transform/index.js";
 export type {
   DeviceType, EncodeContext, HeaderChoice, ServiceNode, TransformInput, TransformResult, UseCaseEncoder,
 } from "./transform/index.js";
+export { signPreCommand, unsignedApdu, SignError } from "./sign.js";
+export { correlate, CorrelateError } from "./correlate.js";
+export type { Difference } from "./correlate.js";
+export { generateUtrn, checkUtrn, readUtrn, utrnCheckDigit, utrnCheckDigitValid, utrnSecret, UtrnError } from "./utrn.js";
+export type { UtrnCheck, UtrnFields, UtrnKey, UtrnParameters, UtrnValueClass } from "./utrn.js";
+export { parseGbcs, parsePayload } from "./parse/index.js";
+export type { ParsedMessage, ParseOptions, Supplementary } from "./parse/index.js";
+export { GbcsParseError, GbcsProtectionError } from "./parse/types.js";
+export type { ParsedPayload, ParsedValue, PayloadContext } from "./parse/types.js";
+export { parseGbzPayload } from "./parse/gbz.js";
+export { parseAsn1Payload } from "./parse/asn1.js";
+export { ASN1_MESSAGE_CODES } from "./parse/asn1-names.js";

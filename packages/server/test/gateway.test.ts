@@ -84,10 +84,10 @@ describe("non-device services answered by core", () => {
 describe("the checks of paragraph 134, in order, each with its own response code", () => {
   beforeEach(commissionedMeter);
 
-  it("passes every check for an eligible, registered, signed request and then says the device service is not supported yet", async () => {
+  it("passes every check for an eligible, registered, signed request, transforms it, and cannot MAC it without the meter's key-agreement certificate (E45)", async () => {
     const response = await gateway.send("serviceS", await signed(readRegisters()));
     expect(response.code).toBe("E45");
-    expect(response.reason).toMatch(/no GBCS transform/);
+    expect(response.reason).toMatch(/no key-agreement certificate for 00DB1234567890A0/);
   });
 
   it("E43: malformed, hostile and wrong-shaped documents", async () => {
@@ -158,8 +158,11 @@ describe("the checks of paragraph 134, in order, each with its own response code
     const early = await gateway.send("serviceS", await cos("2026-11-30T12:00:00Z"));
     expect(early.code).toBe("E4");
     expect(early.reason).toMatch(/SUPPLIER-B is not registered as IS .* on 2026-11-30/);
-    // On the change date the incoming supplier is the registered one: every check passes.
-    expect((await gateway.send("serviceS", await cos("2026-12-01T00:00:00Z"))).code).toBe("E45");
+    // On the change date the incoming supplier is the registered one: every check passes, and the
+    // transform then finds the body incomplete.
+    const onTheDay = await gateway.send("serviceS", await cos("2026-12-01T00:00:00Z"));
+    expect(onTheDay.code).toBe("E43");
+    expect(onTheDay.reason).toMatch(/^6\.23 .*UpdateSecurityCredentialsCoS/);
   });
 
   it("E40: unsigned, placeholder and tampered signatures; E41: someone else's or an expired certificate", async () => {

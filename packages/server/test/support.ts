@@ -1,7 +1,7 @@
 // A gateway for tests: the real app, DCC and DUIS codec, users with certificates from a test
 // SMKI loaded through the admin API, and a DUIS client that builds and signs requests.
 import { afterAll, afterEach } from "vitest";
-import { createDuisCodec, openDcc, type Dcc, type GatewayStore } from "@opendcc/core";
+import { createDuisCodec, openDcc, type CommandKeys, type Dcc, type GatewayStore } from "@opendcc/core";
 import { SqlGatewayStore } from "@opendcc/store";
 import { openPostgres } from "@opendcc/store/postgres";
 import { startPostgresServer, type PostgresServer } from "@opendcc/store/testing";
@@ -89,14 +89,14 @@ afterAll(async () => {
   await server?.stop();
 });
 
-export async function startTestGateway(): Promise<TestGateway> {
+export async function startTestGateway(options: { commandKeys?: CommandKeys } = {}): Promise<TestGateway> {
   const smki = await TestSmki.create();
   const dccCertificate = await smki.issue({ eui: DCC_EUI, usage: "ds", commonName: "OpenDCC", roleCode: "04" });
   const gateway = { clock: new Date("2026-11-23T10:00:00Z") } as TestGateway;
   const now = () => gateway.clock;
   const codec = createDuisCodec({ dccKey: { privateKey: dccCertificate.keys.privateKey, certificate: dccCertificate.der }, now });
   const store = await storeForTest();
-  const dcc = await openDcc({ codec, now, ...(store ? { store } : {}) });
+  const dcc = await openDcc({ codec, now, ...(store ? { store } : {}), ...options });
   open.push(dcc);
   const app = createApp({ dcc });
   const certificates = new Map<string, IssuedCertificate>();

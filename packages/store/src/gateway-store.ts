@@ -1,9 +1,10 @@
 // The gateway's state in SQL (core's GatewayStore port): the audit trail, RequestID counters,
 // inventory, users, registration data, anomaly thresholds and quarantine. One write = one
 // transaction carrying a whole group commit. The same SQL runs embedded and on a server.
-import type { AuditEntry, Change, GatewaySnapshot, GatewayStore, User } from "@opendcc/core";
+import type { AuditEntry, Change, GatewaySnapshot, GatewayStore, SharedStore, User } from "@opendcc/core";
 import type { Database, Executor } from "./database.js";
 import { migrate, type Migration } from "./migrate.js";
+import { PostgresSharedStore, sharedSettings, writeAnomalyCounts, writeFeed, type SharedSettings } from "./shared-store.js";
 
 export const GATEWAY_MIGRATIONS: readonly Migration[] = [
   {
@@ -46,13 +47,46 @@ export const GATEWAY_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX gateway_schedules_device ON gateway_schedules (device_id);
     `,
   },
+  {
+    // Several gateway instances on one server (shared-store.ts): ids from blocks of a sequence
+    // (bigint: a national DCC queues billions of messages), delivery in commit order (seq), due
+    // schedules found by index, shared anomaly counts, the change feed and leases.
+    id: "gateway-004-instances",
+    sql: `
+      ALTER TABLE gateway_quarantine ALTER COLUMN id TYPE bigint;
+      ALTER TABLE gateway_outbox ALTER COLUMN id TYPE bigint;
+      ALTER TABLE gateway_outbox ADD COLUMN seq bigserial;
+      CREATE INDEX gateway_outbox_user_seq ON gateway_outbox (user_id, seq);
+      ALTER TABLE gateway_schedules ALTER COLUMN id TYPE bigint;
+      ALTER TABLE gateway_schedules ADD COLUMN next_run_at timestamptz;
+      UPDATE gateway_schedules SET next_run_at = (record->>'nextRunAt')::timestamptz;
+      CREATE INDEX gateway_schedules_due ON gateway_schedules (next_run_at);
+      -- Block n holds the ids n * 10000 + 1 .. (n + 1) * 10000; the first free block is above every id in use.
+      CREATE SEQUENCE gateway_id_blocks MINVALUE 0 START 0;
+      SELECT setval('gateway_id_blocks', (SELECT (coalesce(max(id), 0) + 9999) / 10000 FROM (
+        SELECT id FROM gateway_quarantine UNION ALL SELECT id FROM gateway_outbox UNION ALL SELECT id FROM gateway_schedules) used), false);
+      CREATE TABLE gateway_anomaly_counts (
+        user_id text NOT NULL, srv text NOT NULL, window_ms bigint NOT NULL, bucket bigint NOT NULL, count integer NOT NULL,
+        PRIMARY KEY (user_id, srv, window_ms, bucket)
+      );
+      CREATE TABLE gateway_feed (
+        seq bigserial PRIMARY KEY,
+        txid xid8 NOT NULL DEFAULT pg_current_xact_id(),
+        origin text NOT NULL,
+        at timestamptz NOT NULL DEFAULT now(),
+        changes jsonb NOT NULL
+      );
+      CREATE INDEX gateway_feed_txid ON gateway_feed (txid);
+      CREATE TABLE gateway_leases (name text PRIMARY KEY, holder text NOT NULL, expires_at timestamptz NOT NULL);
+    `,
+  },
 ];
 
 /** How many audit entries a restart brings back into memory (the admin API's recent list). */
 const RECENT_AUDIT = 1000;
 
 // Certificates' DER bytes travel through jsonb as base64.
-type StoredUser = Omit<User, "certificates"> & { certificates: (Omit<User["certificates"][number], "der"> & { der: string })[] };
+export type StoredUser = Omit<User, "certificates"> & { certificates: (Omit<User["certificates"][number], "der"> & { der: string })[] };
 
 function toBase64(bytes: Uint8Array): string {
   let binary = "";
@@ -60,21 +94,36 @@ function toBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-function storeUser(user: User): StoredUser {
+export function storeUser(user: User): StoredUser {
   return { ...user, certificates: user.certificates.map((c) => ({ ...c, der: toBase64(c.der) })) };
 }
 
-function loadUser(stored: StoredUser): User {
+export function loadUser(stored: StoredUser): User {
   return { ...stored, certificates: stored.certificates.map((c) => ({ ...c, der: Uint8Array.from(atob(c.der), (ch) => ch.charCodeAt(0)) })) };
 }
 
+export interface GatewayStoreOptions {
+  /**
+   * Whether several gateway instances share this database (default: when it is a server). Then
+   * the store also decides the facts that must hold across instances and feeds each instance the
+   * others' changes (shared-store.ts). Settings not given come from OPENDCC_INSTANCE_ID,
+   * OPENDCC_FEED_INTERVAL_MS and OPENDCC_LEASE_MS.
+   */
+  readonly shared?: boolean | Partial<SharedSettings>;
+}
+
 export class SqlGatewayStore implements GatewayStore {
-  private constructor(private readonly db: Database) {}
+  readonly shared?: SharedStore;
+
+  private constructor(private readonly db: Database, settings: SharedSettings | null) {
+    if (settings) this.shared = new PostgresSharedStore(db, settings);
+  }
 
   /** Applies the gateway's migrations and returns the store. */
-  static async open(db: Database): Promise<SqlGatewayStore> {
+  static async open(db: Database, options: GatewayStoreOptions = {}): Promise<SqlGatewayStore> {
     await migrate(db, GATEWAY_MIGRATIONS);
-    return new SqlGatewayStore(db);
+    const shared = options.shared ?? db.kind === "server";
+    return new SqlGatewayStore(db, shared === false ? null : sharedSettings(shared === true ? {} : shared));
   }
 
   /**
@@ -88,7 +137,7 @@ export class SqlGatewayStore implements GatewayStore {
       try {
         if (!migrated) await migrate(db, GATEWAY_MIGRATIONS);
         migrated = true;
-        return await work(new SqlGatewayStore(db));
+        return await work(new SqlGatewayStore(db, null));
       } finally {
         await db.close();
       }
@@ -124,7 +173,17 @@ export class SqlGatewayStore implements GatewayStore {
 
   write(changes: readonly Change[]): Promise<void> {
     return this.db.transaction(async (tx) => {
-      for (const change of changes) await apply(tx, change);
+      // Audit entries (one per request) go in one statement; the rest in order.
+      const audit: AuditEntry[] = [];
+      for (const change of changes) {
+        if (change.kind === "audit") audit.push(change.entry);
+        else await apply(tx, change);
+      }
+      if (audit.length > 0) await insertAudit(tx, audit);
+      if (this.shared) {
+        await writeAnomalyCounts(tx, changes);
+        await writeFeed(tx, this.shared.instanceId, changes);
+      }
     });
   }
 
@@ -133,7 +192,15 @@ export class SqlGatewayStore implements GatewayStore {
   }
 }
 
-async function apply(tx: Executor, change: Change): Promise<void> {
+async function insertAudit(tx: Executor, entries: readonly AuditEntry[]): Promise<void> {
+  const column = <K extends keyof AuditEntry>(key: K) => entries.map((e) => e[key]);
+  await tx.query(`INSERT INTO gateway_audit (at, request_id, srv, outcome, response_code, reason, xml)
+    SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
+  [column("at"), column("requestId"), column("srv"), column("outcome"), column("responseCode"), column("reason"), column("xml")]);
+}
+
+/** Writes one change (the feed and anomaly counts are written by the caller). */
+export async function apply(tx: Executor, change: Change): Promise<void> {
   switch (change.kind) {
     case "audit": {
       const e = change.entry;
@@ -177,8 +244,8 @@ async function apply(tx: Executor, change: Change): Promise<void> {
       await tx.query("DELETE FROM gateway_outbox WHERE id = $1", [change.id]);
       return;
     case "schedule":
-      await tx.query("INSERT INTO gateway_schedules (id, user_id, device_id, record) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET record = EXCLUDED.record",
-        [change.schedule.id, change.schedule.userId, change.schedule.deviceId, change.schedule]);
+      await tx.query("INSERT INTO gateway_schedules (id, user_id, device_id, record, next_run_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET record = EXCLUDED.record, next_run_at = EXCLUDED.next_run_at",
+        [change.schedule.id, change.schedule.userId, change.schedule.deviceId, change.schedule, change.schedule.nextRunAt]);
       return;
     case "unscheduled":
       await tx.query("DELETE FROM gateway_schedules WHERE id = $1", [change.id]);
@@ -187,5 +254,7 @@ async function apply(tx: Executor, change: Change): Promise<void> {
       if (change.url === null) await tx.query("DELETE FROM gateway_endpoints WHERE user_id = $1", [change.userId]);
       else await tx.query("INSERT INTO gateway_endpoints (user_id, url) VALUES ($1, $2) ON CONFLICT (user_id) DO UPDATE SET url = EXCLUDED.url", [change.userId, change.url]);
       return;
+    case "anomaly":
+      return; // summed per bucket by writeAnomalyCounts
   }
 }

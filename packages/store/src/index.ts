@@ -4,4 +4,5 @@
 // picks one from a URL.
 export { checkChannel, DatabaseClosedError, SqlError, type Database, type Executor } from "./database.js";
 export { migrate, migrationsFrom, MigrationChangedError, type Migration, type MigrationResult } from "./migrate.js";
-export { SqlGatewayStore, GATEWAY_MIGRATIONS } from "./gateway-store.js";
+export { SqlGatewayStore, GATEWAY_MIGRATIONS, type GatewayStoreOptions } from "./gateway-store.js";
+export type { SharedSettings } from "./shared-store.js";

@@ -53,7 +53,7 @@ function describeRequest(request: DuisRequest): Record<string, unknown> {
   };
 }
 
-async function eachXml(files: readonly string[], work: (xml: string) => Promise<Record<string, unknown>>): Promise<number> {
+export async function eachXml(files: readonly string[], work: (xml: string) => Promise<Record<string, unknown>>): Promise<number> {
   const report = new Report();
   for (const input of await readXmlFiles(files)) {
     if (input.xml === null) {

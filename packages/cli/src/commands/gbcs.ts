@@ -1,7 +1,8 @@
-// `opendcc gbcs inspect | verify | mac`: header facts, protection checks and MAC application for
-// GBCS messages, one JSON line per input.
-import { parseFrame, toHex, type Frame } from "@opendcc/kernel";
-import { checkProtection, formatMessageCode, headerOf, messageCodeInfo, protectApdu } from "@opendcc/gbcs";
+// `opendcc gbcs inspect | verify | parse | mac`: header facts, protection checks, the named payload
+// and MAC application for GBCS messages, one JSON line per input.
+import { readFile } from "node:fs/promises";
+import { importPrivateKey, parseFrame, pemToDer, toHex, type Frame } from "@opendcc/kernel";
+import { checkProtection, formatMessageCode, headerOf, messageCodeInfo, parseGbcs, protectApdu, signPreCommand } from "@opendcc/gbcs";
 import { readInputs, type Input } from "../inputs.js";
 import { loadKeystore } from "../keystore.js";
 import { Report, UsageError, type Line } from "../output.js";
@@ -72,6 +73,19 @@ export async function verify(files: readonly string[], keystore: string | undefi
   });
 }
 
+/**
+ * The inspect fields plus `payload`, the use case's content as named, typed fields; with a
+ * keystore, MACs and signatures are checked first and encrypted blocks decrypted.
+ */
+export async function parse(files: readonly string[], keystore: string | undefined): Promise<number> {
+  const ring = keystore ? await loadKeystore(keystore) : undefined;
+  return eachInput(files, async ({ bytes }) => {
+    const parsed = await parseGbcs(bytes, ring ? { ring } : {});
+    const { useCaseName, supplementary, protection, payload } = parsed;
+    return { ...describe(bytes, parseFrame(bytes)), useCaseName, supplementary, ...(protection ? { protection } : {}), payload };
+  });
+}
+
 export async function mac(files: readonly string[], keystore: string | undefined): Promise<number> {
   if (!keystore) throw new UsageError("gbcs mac needs --keystore DIR");
   const ring = await loadKeystore(keystore);
@@ -80,4 +94,16 @@ export async function mac(files: readonly string[], keystore: string | undefined
     const apdu = bytes.subarray(frame.apdu.offset, frame.apdu.offset + frame.apdu.length);
     return { command: toHex(await protectApdu(apdu, ring)) };
   });
+}
+
+/** Signs Pre-Commands (with or without the 00 placeholder) with a PKCS#8 P-256 key (gbcs.md 8). */
+export async function sign(files: readonly string[], keyFile: string | undefined): Promise<number> {
+  if (!keyFile) throw new UsageError("gbcs sign needs --key KEYFILE (PKCS#8 PEM private key)");
+  let key: CryptoKey;
+  try {
+    key = await importPrivateKey(pemToDer(await readFile(keyFile, "utf8")), "ds");
+  } catch (error) {
+    throw new UsageError(`cannot use --key ${keyFile}: ${(error as Error).message}`);
+  }
+  return eachInput(files, async ({ bytes }) => ({ signed: toHex(await signPreCommand(bytes, key)) }));
 }

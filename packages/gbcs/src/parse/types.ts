@@ -34,3 +34,11 @@ export interface ParsedPayload {
   /** The named, typed fields of the use case. */
   readonly fields: { readonly [field: string]: ParsedValue };
 }
+
+/**
+ * A message whose MAC, signature or encrypted block does not verify with the keys given: parsed
+ * bytes that fail their protection are not reported as if they were good.
+ */
+export class GbcsProtectionError extends Error {
+  override readonly name = "GbcsProtectionError";
+}

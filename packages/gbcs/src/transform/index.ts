@@ -2,3 +2,5 @@ export { transformRequest, transformableServices, useCaseFor } from "./transform
 export { ServiceFields } from "./fields.js";
 export { TransformError, defineUseCase } from "./types.js";
 export type { DeviceType, EncodeContext, HeaderChoice, ServiceNode, TransformInput, TransformResult, UseCaseEncoder } from "./types.js";
+export { REFERENCE_ESTATE } from "./reference-estate.js";
+export { onBehalfOfUser } from "./acb.js";

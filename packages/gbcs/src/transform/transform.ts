@@ -5,30 +5,33 @@ import { ServiceFields } from "./fields.js";
 import { TransformError, type DeviceType, type EncodeContext, type HeaderChoice, type TransformInput, type TransformResult, type UseCaseEncoder } from "./types.js";
 import { USE_CASE_ENCODERS } from "./use-cases/index.js";
 
-const byService = new Map<string, UseCaseEncoder>();
+// Encoders by SRV and device type; where several serve the same pair, the first is the default.
+const byService = new Map<string, UseCaseEncoder[]>();
 for (const encoder of USE_CASE_ENCODERS) {
   for (const deviceType of encoder.deviceTypes) {
     const key = `${encoder.srv}/${deviceType}`;
-    if (byService.has(key)) throw new Error(`two encoders for SRV ${encoder.srv} on ${deviceType}`);
-    byService.set(key, encoder);
+    const encoders = byService.get(key) ?? [];
+    if (encoders.some((e) => e.useCase === encoder.useCase)) throw new Error(`two encoders for ${encoder.useCase} (SRV ${encoder.srv} on ${deviceType})`);
+    byService.set(key, [...encoders, encoder]);
   }
 }
 
-/** The use case a request would be transformed with, or undefined when there is none yet. */
-export function useCaseFor(srv: string, deviceType: DeviceType): UseCaseEncoder | undefined {
-  return byService.get(`${srv}/${deviceType}`);
+/** The use case a request would be transformed with (the preferred one when it serves), or undefined when there is none yet. */
+export function useCaseFor(srv: string, deviceType: DeviceType, preferred?: string): UseCaseEncoder | undefined {
+  const encoders = byService.get(`${srv}/${deviceType}`) ?? [];
+  return encoders.find((e) => e.useCase === preferred) ?? encoders[0];
 }
 
-/** Every SRV / device type pair that has an encoder. */
+/** Every SRV / device type pair that has an encoder, with the use cases that serve it. */
 export function transformableServices(): { readonly srv: string; readonly deviceType: DeviceType; readonly useCase: string }[] {
-  return [...byService].map(([key, encoder]) => {
+  return [...byService].map(([key, encoders]) => {
     const [srv, deviceType] = key.split("/") as [string, DeviceType];
-    return { srv, deviceType, useCase: encoder.useCase };
+    return { srv, deviceType, useCase: encoders.map((e) => e.useCase).join("/") };
   });
 }
 
 export function transformRequest(input: TransformInput): TransformResult {
-  const encoder = useCaseFor(input.srv, input.deviceType);
+  const encoder = useCaseFor(input.srv, input.deviceType, input.useCase);
   if (!encoder) throw new TransformError(`no GBCS transform for SRV ${input.srv} on a ${input.deviceType} yet`);
   const executionDateTime = input.executionDateTime ? new Date(input.executionDateTime) : null;
   if (executionDateTime && Number.isNaN(executionDateTime.getTime())) throw new TransformError(`ExecutionDateTime "${input.executionDateTime}" is not a date-time`, "ExecutionDateTime");
@@ -43,6 +46,7 @@ export function transformRequest(input: TransformInput): TransformResult {
   const choice = encoder.header?.(base) ?? {};
   const context: EncodeContext = {
     ...base,
+    counter: choice.counter ?? base.counter,
     originator: choice.originator ? eui(choice.originator) : base.originator,
     recipient: choice.recipient ? eui(choice.recipient) : base.recipient,
   };
@@ -56,7 +60,7 @@ export function transformRequest(input: TransformInput): TransformResult {
     dateTime: null,
     otherInfo: otherInformation(messageCode, choice),
   }, (content) => encoder.write(content, context)));
-  return { useCase: encoder.useCase, messageCode, critical, apdu };
+  return { useCase: encoder.chosenUseCase?.(context) ?? encoder.useCase, messageCode, critical, apdu };
 }
 
 /** Message code, then the supplementary fields when present (gbcs.md 2b). */

@@ -20,6 +20,19 @@ export interface TransformInput {
   readonly body: ServiceNode;
   /** The target device's type, from the inventory: it picks the use case (ECS17b vs GCS13a). */
   readonly deviceType: DeviceType;
+  /**
+   * The Access Control Broker's own originator counter, for commands the ACB originates on the
+   * user's behalf (the request's counter then goes in the supplementary remote-party counter).
+   */
+  readonly acbCounter?: bigint | undefined;
+  /**
+   * Where the SRV has several GBCS use cases for this device type, the one to use: the device's
+   * variant (twin element, polyphase), its GBCS version or the sender's role decide, which the
+   * inventory or the caller knows. Absent or unknown: the default (the first registered).
+   */
+  readonly useCase?: string | undefined;
+  /** An electricity meter's build, where the command differs by it (the inventory knows). Default: single element. */
+  readonly meterVariant?: "single-element" | "twin-element" | "polyphase" | undefined;
 }
 
 /** One element of a DUIS body: the shape of @opendcc/duis's DuisNode. */
@@ -47,6 +60,7 @@ export interface TransformResult {
 export interface EncodeContext {
   readonly input: TransformInput;
   readonly fields: ServiceFields;
+  /** The GBCS originator counter of the command (DLMS invoke-ids derive from it). */
   readonly counter: bigint;
   /** GBCS originator and recipient of the command (8 bytes each). */
   readonly originator: Uint8Array;
@@ -61,6 +75,8 @@ export interface HeaderChoice {
   readonly originator?: string;
   /** Default: the RequestID target. */
   readonly recipient?: string;
+  /** Default: the RequestID counter. The ACB's own counter when it originates (see onBehalfOfUser). */
+  readonly counter?: bigint;
   /** Supplementary remote party (and counter) in the other-information (gbcs.md 2b). */
   readonly supplementaryRemoteParty?: string;
   readonly supplementaryRemotePartyCounter?: bigint;
@@ -69,7 +85,10 @@ export interface HeaderChoice {
 }
 
 export interface UseCaseEncoder {
+  /** The use case, or the use cases (e.g. "ECS23/ECS23b") one encoder chooses between. */
   readonly useCase: string;
+  /** The use case chosen for a request, when the encoder serves several. */
+  readonly chosenUseCase?: (context: EncodeContext) => string;
   /** The SRVs this use case serves, and on which device types. */
   readonly srv: string;
   readonly deviceTypes: readonly DeviceType[];

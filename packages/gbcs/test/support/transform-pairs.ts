@@ -3,11 +3,12 @@
 // the GBCS issue sets out: the vector's counter replaces the sample's; a critical command's
 // Pre-Command must equal the PRECOMMAND vector, and with the vector's signature appended and MAC'd
 // the COMMAND vector; a non-critical command, MAC'd, must equal the COMMAND vector.
-import { readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { join } from "node:path";
-import { concatBytes, fromHex, parseFrame, toHex } from "@opendcc/kernel";
+import { concatBytes, fromHex, parseFrame, readCounter, toHex } from "@opendcc/kernel";
 import { parseRequest, type ServiceBody } from "@opendcc/duis";
-import { headerOf, protectApdu, transformRequest, useCaseFor, type DeviceType, type KeyRing } from "../../src/index.js";
+import { ACCESS_CONTROL_BROKER, REFERENCE_ESTATE, headerOf, protectApdu, transformRequest, useCaseFor, type DeviceType, type KeyRing } from "../../src/index.js";
 import { fixturesDir, referenceDir } from "../../../../test/support/fixtures.js";
 
 export interface TransformPair {
@@ -22,8 +23,19 @@ export type PairOutcome =
   | { readonly status: "no-encoder"; readonly detail: string }
   | { readonly status: "mismatch" | "error"; readonly detail: string };
 
+/**
+ * Test requests the project wrote itself, with a vector's values, for vectors that have no DUIS
+ * sample in the fixtures; named like the fixture samples.
+ */
+export const ownRequestsDir = fileURLToPath(new URL("../requests/", import.meta.url));
+
+function sampleFile(name: string): string {
+  const own = join(ownRequestsDir, name);
+  return existsSync(own) ? own : join(fixturesDir, "duis", name);
+}
+
 export function transformPairs(): TransformPair[] {
-  const samples = new Set(readdirSync(join(fixturesDir, "duis")));
+  const samples = new Set([...readdirSync(join(fixturesDir, "duis")), ...(existsSync(ownRequestsDir) ? readdirSync(ownRequestsDir) : [])]);
   const index = JSON.parse(readFileSync(join(referenceDir, "rtds-index.json"), "utf8")) as { file: string; kind: string; useCase: string }[];
   const pairs: TransformPair[] = [];
   for (const entry of index) {
@@ -35,31 +47,33 @@ export function transformPairs(): TransformPair[] {
   return pairs;
 }
 
-/** The fixture estate: which device each test EUI is (gbcs.md 12, fixtures README). */
+/** The fixture estate's device types (the harness has no inventory). */
 export function fixtureDeviceType(useCase: string, target: string): DeviceType {
-  const suffix = target.slice(-2);
-  if (suffix === "A3") return "GPF";
-  if (suffix === "A1") return "GSME";
-  if (suffix === "A2") return "CHF";
-  if (suffix === "A4") return "PPMID";
-  if (suffix === "A5") return "IHD";
-  return useCase.startsWith("GCS") ? "GSME" : "ESME";
+  return REFERENCE_ESTATE[target] ?? (useCase.startsWith("GCS") ? "GSME" : "ESME");
 }
 
 export async function checkPair(pair: TransformPair, ring: KeyRing): Promise<PairOutcome> {
   const vector = fromHex(readFileSync(join(fixturesDir, "rtds", pair.vector), "utf8"));
   const frame = parseFrame(vector);
   const header = headerOf(vector, frame);
-  const request = parseRequest(readFileSync(join(fixturesDir, "duis", pair.sample), "utf8"));
+  const request = parseRequest(readFileSync(sampleFile(pair.sample), "utf8"));
   const body = request.body as ServiceBody;
   const deviceType = fixtureDeviceType(pair.useCase, request.header.requestId.target);
   const srv = request.header.serviceReferenceVariant;
-  if (!useCaseFor(srv, deviceType)) return { status: "no-encoder", detail: `SRV ${srv} on ${deviceType}` };
+  if (!useCaseFor(srv, deviceType, pair.useCase)) return { status: "no-encoder", detail: `SRV ${srv} on ${deviceType}` };
+  // A command the ACB originates carries the ACB's counter in the header and the request's as the
+  // supplementary remote-party counter (gbcs.md 2b).
+  const other = vector.subarray(frame.otherInfo.offset, frame.otherInfo.offset + frame.otherInfo.length);
+  const byBroker = header.originator === ACCESS_CONTROL_BROKER && other.length >= 18;
   let result;
   try {
     result = transformRequest({
       srv, deviceType, commandVariant: request.header.commandVariant,
-      requestId: { ...request.header.requestId, counter: header.counter },
+      requestId: { ...request.header.requestId, counter: byBroker ? readCounter(other, 10) : header.counter },
+      ...(byBroker ? { acbCounter: header.counter } : {}),
+      // the vector's use case stands for what the inventory knows of the device (variant, GBCS version)
+      useCase: pair.useCase,
+      ...(/_TWIN_/.test(pair.vector) ? { meterVariant: "twin-element" as const } : {}),
       executionDateTime: body.executionDateTime, body: body.content,
     });
   } catch (error) {

@@ -1,3 +1,12 @@
+// Security and cross-device use cases (CS*): top-up, security logs, credentials, unjoin, firmware.
 import type { UseCaseEncoder } from "../types.js";
+import { CREDENTIALS_UPDATE_ENCODERS } from "./cs-credentials.js";
+import { DEVICE_CREDENTIAL_ENCODERS } from "./cs-device-credentials.js";
+import { FIRMWARE_ENCODERS } from "./cs-firmware.js";
+import { LOG_ENCODERS } from "./cs-logs.js";
+import { TOP_UP_ENCODERS } from "./cs-topup.js";
+import { UNJOIN_ENCODERS } from "./cs-unjoin.js";
 
-export const SECURITY_ENCODERS: readonly UseCaseEncoder[] = [];
+export const SECURITY_ENCODERS: readonly UseCaseEncoder[] = [
+  ...TOP_UP_ENCODERS, ...LOG_ENCODERS, ...CREDENTIALS_UPDATE_ENCODERS, ...DEVICE_CREDENTIAL_ENCODERS, ...UNJOIN_ENCODERS, ...FIRMWARE_ENCODERS,
+];
