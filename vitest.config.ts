@@ -1,8 +1,8 @@
 import { defineConfig } from "vitest/config";
 import { postgresAvailability } from "./packages/store/dist/testing/postgres-server.js";
 
-// The gateway suite runs a second time with every gateway on a PostgreSQL server when one can be
-// had (CI requires it); elsewhere it says so once and runs in memory only.
+// The gateway suites run again with every gateway on the embedded store, and on a PostgreSQL server
+// when one can be had (CI requires it); without one they say so once.
 const postgres = postgresAvailability();
 if (!postgres.available) {
   if (process.env.OPENDCC_REQUIRE_POSTGRES === "1") throw new Error(`OPENDCC_REQUIRE_POSTGRES=1 but ${postgres.reason}`);
@@ -10,6 +10,8 @@ if (!postgres.available) {
   if (!process.env.OPENDCC_POSTGRES_SKIP_SAID) console.warn(`gateway suite on PostgreSQL skipped: ${postgres.reason}`);
   process.env.OPENDCC_POSTGRES_SKIP_SAID = "1";
 }
+
+const GATEWAY_SUITES = ["packages/server/test/gateway.test.ts", "packages/server/test/device-services.test.ts"];
 
 export default defineConfig({
   test: {
@@ -22,8 +24,9 @@ export default defineConfig({
         extends: true,
         test: { name: "all", include: ["packages/*/test/**/*.test.ts", "plugins/*/test/**/*.test.ts", "test/**/*.test.ts"] },
       },
+      { extends: true, test: { name: "gateway on the embedded store", include: GATEWAY_SUITES, env: { OPENDCC_TEST_STORE: "embedded" } } },
       ...(postgres.available
-        ? [{ extends: true as const, test: { name: "gateway on PostgreSQL", include: ["packages/server/test/gateway.test.ts"], env: { OPENDCC_TEST_STORE: "postgres" } } }]
+        ? [{ extends: true as const, test: { name: "gateway on PostgreSQL", include: GATEWAY_SUITES, env: { OPENDCC_TEST_STORE: "postgres" } } }]
         : []),
     ],
   },

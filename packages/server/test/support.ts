@@ -4,6 +4,7 @@ import { afterAll, afterEach } from "vitest";
 import { createDuisCodec, openDcc, type CommandKeys, type Dcc, type GatewayStore } from "@opendcc/core";
 import { SqlGatewayStore } from "@opendcc/store";
 import { openPostgres } from "@opendcc/store/postgres";
+import { openEmbedded } from "@opendcc/store/embedded";
 import { startPostgresServer, type PostgresServer } from "@opendcc/store/testing";
 import { node, signDocument, writeRequest, certificateIssuerSerial, type CommandVariant, type DuisNode } from "@opendcc/duis";
 import { TestSmki, type IssuedCertificate } from "@opendcc/gbcs";
@@ -62,12 +63,14 @@ export async function signAs(gateway: TestGateway, userId: string, xml: string):
 }
 
 // OPENDCC_TEST_STORE=postgres runs every gateway of the suite on a PostgreSQL server (a fresh
-// database each), so the same tests prove both the in-memory and the server-backed gateway.
+// database each), =embedded on the embedded store (PGlite), so the same tests prove the in-memory,
+// the embedded and the server-backed gateway.
 let server: PostgresServer | null = null;
 let databases = 0;
 const open: Dcc[] = [];
 
 async function storeForTest(): Promise<GatewayStore | undefined> {
+  if (process.env.OPENDCC_TEST_STORE === "embedded") return SqlGatewayStore.open(await openEmbedded({ memory: true }));
   if (process.env.OPENDCC_TEST_STORE !== "postgres") return undefined;
   server ??= await startPostgresServer();
   const name = `gateway_${process.pid}_${++databases}`;

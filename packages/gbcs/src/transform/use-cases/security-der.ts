@@ -19,15 +19,15 @@ export function derSequence(writer: GbcsWriter, contents: (w: GbcsWriter) => voi
 
 /** A non-negative INTEGER in its minimal two's-complement form, under `tag` (02 or a context tag). */
 export function derInteger(writer: GbcsWriter, value: number | bigint, tag: number = DER.integer): void {
-  let remaining = BigInt(value);
-  if (remaining < 0n) throw new TransformError(`${remaining} is negative; GBCS integers here are not`);
-  const bytes: number[] = [];
-  do {
-    bytes.unshift(Number(remaining & 0xffn));
-    remaining >>= 8n;
-  } while (remaining > 0n);
-  if ((bytes[0] as number) & 0x80) bytes.unshift(0);
-  writer.byte(tag).length(bytes.length).bytes(Uint8Array.from(bytes));
+  const big = BigInt(value);
+  if (big < 0n) throw new TransformError(`${big} is negative; GBCS integers here are not`);
+  if (big >= 1n << 64n) throw new TransformError(`${big} does not fit 64 bits`);
+  // The fewest bytes that hold the value with a clear sign bit (a leading 00 when the top bit is set).
+  let width = 1;
+  while (big >> BigInt(8 * width - 1) > 0n) width++;
+  writer.byte(tag).length(width);
+  if (width > 8) writer.byte(0).uint(big, 8);
+  else writer.uint(big, width);
 }
 
 export function derOctets(writer: GbcsWriter, bytes: Uint8Array, tag: number = DER.octetString): void {
