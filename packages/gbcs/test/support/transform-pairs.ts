@@ -10,6 +10,7 @@ import { concatBytes, fromHex, parseFrame, readCounter, toHex } from "@opendcc/k
 import { parseRequest, type ServiceBody } from "@opendcc/duis";
 import { ACCESS_CONTROL_BROKER, REFERENCE_ESTATE, headerOf, protectApdu, transformRequest, useCaseFor, type DeviceType, type KeyRing } from "../../src/index.js";
 import { fixturesDir, referenceDir } from "../../../../test/support/fixtures.js";
+import { DERIVED_REQUESTS } from "../requests/derived.js";
 
 export interface TransformPair {
   readonly vector: string;
@@ -25,17 +26,31 @@ export type PairOutcome =
 
 /**
  * Test requests the project wrote itself, with a vector's values, for vectors that have no DUIS
- * sample in the fixtures; named like the fixture samples.
+ * sample in the fixtures; named like the fixture samples. Those that are a fixture sample with a
+ * few changes are not files but derivations (`sampleText`).
  */
 export const ownRequestsDir = fileURLToPath(new URL("../requests/", import.meta.url));
 
-function sampleFile(name: string): string {
+/**
+ * A test request's XML: our own file, else a derivation of a fixture sample (requests/derived.ts,
+ * made when the tests run so that no fixture content is copied), else the fixture sample.
+ */
+export function sampleText(name: string): string {
   const own = join(ownRequestsDir, name);
-  return existsSync(own) ? own : join(fixturesDir, "duis", name);
+  if (existsSync(own)) return readFileSync(own, "utf8");
+  const derived = DERIVED_REQUESTS.find((request) => request.name === name);
+  if (derived) return derived.edit(readFileSync(join(fixturesDir, "duis", derived.from), "utf8"));
+  return readFileSync(join(fixturesDir, "duis", name), "utf8");
+}
+
+/** The names of our own test requests, files and derivations (read each with `sampleText`). */
+export function ownRequestNames(): string[] {
+  const files = existsSync(ownRequestsDir) ? readdirSync(ownRequestsDir).filter((name) => name.endsWith("_REQUEST_DUIS.XML")) : [];
+  return [...files, ...DERIVED_REQUESTS.map((request) => request.name)].sort();
 }
 
 export function transformPairs(): TransformPair[] {
-  const samples = new Set([...readdirSync(join(fixturesDir, "duis")), ...(existsSync(ownRequestsDir) ? readdirSync(ownRequestsDir) : [])]);
+  const samples = new Set([...readdirSync(join(fixturesDir, "duis")), ...ownRequestNames()]);
   const index = JSON.parse(readFileSync(join(referenceDir, "rtds-index.json"), "utf8")) as { file: string; kind: string; useCase: string }[];
   const pairs: TransformPair[] = [];
   for (const entry of index) {
@@ -56,7 +71,7 @@ export async function checkPair(pair: TransformPair, ring: KeyRing): Promise<Pai
   const vector = fromHex(readFileSync(join(fixturesDir, "rtds", pair.vector), "utf8"));
   const frame = parseFrame(vector);
   const header = headerOf(vector, frame);
-  const request = parseRequest(readFileSync(sampleFile(pair.sample), "utf8"));
+  const request = parseRequest(sampleText(pair.sample));
   const body = request.body as ServiceBody;
   const deviceType = fixtureDeviceType(pair.useCase, request.header.requestId.target);
   const srv = request.header.serviceReferenceVariant;
