@@ -1,5 +1,6 @@
 // @opendcc/bench: the benchmark suites behind `opendcc bench` and `pnpm bench`.
 import { duisSuite } from "./duis.js";
+import { gbcsSuite } from "./gbcs.js";
 import { kernelSuite } from "./kernel.js";
 import { scaleSuite } from "./scale.js";
 import { formatTable, writeSuite, type Row, type SuiteResult } from "./report.js";
@@ -10,6 +11,7 @@ export { resultsDir } from "./report.js";
 const SUITES: Record<string, (options: { time: number }) => Promise<Row[]>> = {
   kernel: kernelSuite,
   duis: duisSuite,
+  gbcs: gbcsSuite,
   // Several gateway processes on one PostgreSQL: not part of a run of every suite (it starts servers).
   scale: scaleSuite,
 };

@@ -7,6 +7,7 @@ import { transform as duisTransform } from "./commands/duis-transform.js";
 import { parse as duisParse, send as duisSend, sign as duisSign, validate as duisValidate } from "./commands/duis.js";
 import { start } from "./commands/start.js";
 import { inspect, mac, parse as gbcsParse, sign as gbcsSign, verify } from "./commands/gbcs.js";
+import { correlateFiles } from "./commands/gbcs-correlate.js";
 import { selftest } from "./commands/selftest.js";
 import { UsageError } from "./output.js";
 
@@ -21,6 +22,8 @@ GBCS messages (hex or base64 files, or - for one message per line on stdin; JSON
                                          MACs and signatures checked and encrypted blocks decrypted
   gbcs mac FILE... --keystore DIR        MAC-protect a General-Signing APDU into its DD command
   gbcs sign FILE... --key KEY            sign Pre-Commands (PKCS#8 key): the Signed Pre-Command, hex
+  gbcs correlate REQUEST.xml PRECOMMAND [REQUEST.xml PRECOMMAND ...] [--device-type T]
+                                         where each Pre-Command disagrees with its DUIS request, field by field
 
 DUIS Service Requests (XML files, or - for standard input; JSON Lines out):
   duis parse FILE...                     RequestID, Command Variant, SR/SRV and the typed body
@@ -117,8 +120,10 @@ function gbcs([sub, ...files]: readonly string[], options: Options): Promise<num
       return mac(files, text(options.keystore));
     case "sign":
       return gbcsSign(files, text(options.key));
+    case "correlate":
+      return correlateFiles(files, text(options["device-type"]));
     default:
-      throw new UsageError(sub ? `unknown gbcs command "${sub}" (inspect, verify, parse, mac, sign)` : "gbcs needs a command: inspect, verify, parse, mac or sign");
+      throw new UsageError(sub ? `unknown gbcs command "${sub}" (inspect, verify, parse, mac, sign, correlate)` : "gbcs needs a command: inspect, verify, parse, mac, sign or correlate");
   }
 }
 
