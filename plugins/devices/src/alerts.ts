@@ -1,0 +1,47 @@
+// The alerts a device raises, with their Annex 5 Table 5.4 row (seed 003; alerts.json) and GBCS
+// alert code (the codes of @opendcc/gbcs's parse/alert-codes.ts). Critical ones go out as the
+// signed Generic Critical Alert (0x1000), the rest as the MAC'd Generic Non-Critical Alert
+// (0x1001), as the RTDS GCA/GNCA vectors do.
+export interface AlertSpec {
+  readonly row: string | null;
+  readonly critical: boolean;
+}
+
+export const ALERT = {
+  /** A2 Trusted Source Authentication Failure: MAC, signature or counter did not check. */
+  authenticationFailure: 0x8f3d,
+  /**
+   * A3 Not intended recipient of Command. GBCS's code tables (as we hold them) give this row no
+   * code of its own; 0x8F53 is "failed authentication or authorisation not covered by other codes".
+   */
+  notIntendedRecipient: 0x8f53,
+  /** A4 Source Does not have Permission for Command. */
+  noPermission: 0x8f30,
+  lowCredit: 0x810d,
+  disabledForCredit: 0x8f0f,
+  supplyArmed: 0x8f32,
+  utrnNotAuthentic: 0x8f63,
+  utrnDuplicate: 0x8f51,
+  futureDatedSuccess: 0x8f66,
+} as const;
+
+const SPECS: ReadonlyMap<number, AlertSpec> = new Map<number, AlertSpec>([
+  [ALERT.authenticationFailure, { row: "A2", critical: true }],
+  [ALERT.notIntendedRecipient, { row: "A3", critical: true }],
+  [ALERT.noPermission, { row: "A4", critical: true }],
+  [ALERT.lowCredit, { row: "A10", critical: false }],
+  [ALERT.disabledForCredit, { row: "A11", critical: true }],
+  [ALERT.supplyArmed, { row: "A28", critical: true }],
+  [ALERT.utrnNotAuthentic, { row: null, critical: false }],
+  [ALERT.utrnDuplicate, { row: null, critical: false }],
+]);
+
+export function alertSpec(code: number): AlertSpec {
+  return SPECS.get(code) ?? { row: null, critical: false };
+}
+
+export const GENERIC_CRITICAL = 0x1000;
+export const GENERIC_NON_CRITICAL = 0x1001;
+/** Future-dated outcome alerts: DLMS COSEM and GBZ layouts. */
+export const FUTURE_DATED_DLMS = 0x00cc;
+export const FUTURE_DATED_GBZ = 0x00cd;
