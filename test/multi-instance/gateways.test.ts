@@ -6,7 +6,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { node } from "@opendcc/duis";
+import { readFileSync } from "node:fs";
+import { node, parseResponse, writeRequest } from "@opendcc/duis";
+import { TestSmki, signPreCommand } from "@opendcc/gbcs";
 import { postgresAvailability, startPostgresServer, type PostgresServer } from "@opendcc/store/testing";
 import {
   admin, alertedRequestId, eventually, preNotification, readInventory, request, send, signerFor, sleep, startInstance, startReceiver, stopInstance,
@@ -114,9 +116,8 @@ describe.skipIf(!postgres.available)("three gateway instances on one PostgreSQL"
         node("DSPScheduledServiceReference", "4.8"), node("DSPScheduledServiceReferenceVariant", "4.8.1"), node("DeviceID", "00-DB-12-34-56-78-90-A0"),
         node("DSPReadActiveImportProfileData", [node("StartDateOffset", "-1"), node("StartTime", "00:00:00"), node("EndDateOffset", "0"), node("EndTime", "00:00:00")]),
       ]);
-      // Through the first instance: the demo fleet it loaded at its start is in its memory only
-      // (the CLI loads it with inventory.restore, which is not journaled; see the report).
-      const response = await fetch(`${gateways[0]!.url}/api/v1/serviceD`, { method: "POST", body: await signed(SUPPLIER_A, xml), headers: { "content-type": "application/xml" } });
+      // Through another instance than the one that loaded the demo: its fleet is journaled and shared.
+      const response = await fetch(`${gateways[i % 2 + 1]!.url}/api/v1/serviceD`, { method: "POST", body: await signed(SUPPLIER_A, xml), headers: { "content-type": "application/xml" } });
       const text = await response.text();
       expect(text).toMatch(/<sr:ResponseCode>I0</);
       ids.push(/DSPScheduleID>(\d+)</.exec(text)![1]!);
@@ -126,6 +127,43 @@ describe.skipIf(!postgres.available)("three gateway instances on one PostgreSQL"
     await eventually("the three scheduled runs", () => runs().length >= 3, 15_000);
     await sleep(2500); // every instance ticks at least twice more
     expect(runs()).toHaveLength(3);
+  });
+
+  it("accepts a Signed Pre-Command on another instance than the one that issued its Pre-Command, once (seed 003 paragraph 155)", async () => {
+    // Supplier A's GBCS digital-signing certificate (from a test SMKI of its own; the gateway checks
+    // the signature with the certificate's key), set through one instance.
+    const smki = await TestSmki.create();
+    const ds = await smki.issue({ eui: SUPPLIER_A, usage: "ds", commonName: "SUPPLIER-A", roleCode: "02" });
+    const xmlPem = readFileSync(join(data, "keys", `${SUPPLIER_A.toLowerCase()}-xml.pem`), "utf8");
+    await admin(gateways[0]!, "POST", "/users", [{ userId: SUPPLIER_A, partyId: "SUPPLIER-A", roles: ["IS", "GS"], certificates: [{ usage: "xml", pem: xmlPem }, { usage: "ds", pem: ds.pem }] }]);
+    await sleep(300); // the certificate reaches the others through the feed
+    const counter = nextCounter(SUPPLIER_A);
+    const requestId = { originator: SUPPLIER_A, target: "00DB1234567890A1", counter };
+    const post = async (instance: Instance, endpoint: string, xml: string) => {
+      const response = await fetch(`${instance.url}/api/v1/${endpoint}`, { method: "POST", body: await signed(SUPPLIER_A, xml), headers: { "content-type": "application/xml" } });
+      const text = await response.text();
+      return { text, code: /<sr:ResponseCode>(\w+)</.exec(text)?.[1], reason: response.headers.get("x-opendcc-reason") };
+    };
+    const transform = await post(gateways[0]!, "serviceT", writeRequest({
+      schemaVersion: "5.2", header: { requestId, commandVariant: 4, serviceReference: "7.3", serviceReferenceVariant: "7.3" },
+      body: { element: "ArmSupply", content: node("ArmSupply", []) }, signature: null,
+    }));
+    expect(transform.code).toBe("I0");
+    const body = parseResponse(transform.text).body;
+    if (body.kind !== "ResponseMessage" || body.content?.kind !== "PreCommand") throw new Error("no PreCommand");
+    const signedPreCommand = writeRequest({
+      schemaVersion: "5.2", header: { requestId, commandVariant: 5, serviceReference: "7.3", serviceReferenceVariant: "7.3" },
+      body: { element: "SignedPreCommand", gbcsPayload: await signPreCommand(body.content.gbcsPayload, ds.keys.privateKey) }, signature: null,
+    });
+    await sleep(300); // the Pre-Command reaches the others through the feed
+    const second = await post(gateways[1]!, "serviceS", signedPreCommand);
+    // Found, matched and its signature verified on the second instance; `opendcc start` holds no
+    // key-agreement certificates for MACs, so the command stops there (E45), after the Pre-Command was used.
+    expect(second.code).toBe("E45");
+    expect(second.reason).toMatch(/no key-agreement certificate for 00DB1234567890A1/);
+    expect((await post(gateways[0]!, "serviceS", signedPreCommand)).code).toBe("E42");
+    await sleep(300);
+    expect((await post(gateways[2]!, "serviceS", signedPreCommand)).code).toBe("E42");
   });
 
   it("loses no acknowledged request when an instance is killed mid-load, and another takes over its deliveries", async () => {

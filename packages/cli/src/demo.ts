@@ -87,9 +87,9 @@ export function loadDemo(dcc: Dcc, demo: Demo): void {
     userId: user.userId, partyId: user.partyId, roles: user.roles, suspended: false,
     certificates: user.certificates.map((c) => userCertificateFromPem(c.pem, c.usage)),
   }));
-  demo.devices.forEach((device) => inventory.restore(device));
+  demo.devices.forEach((device) => inventory.load(device));
   const types = new Map(demo.devices.map((d) => [d.deviceId, d.type]));
-  demo.deviceLogs.forEach((log) => inventory.restoreDeviceLog(log.chfId, log.deviceIds.map((deviceId) => ({ deviceId, type: types.get(deviceId) ?? "IHD" }))));
+  demo.deviceLogs.forEach((log) => inventory.loadDeviceLog(log.chfId, log.deviceIds.map((deviceId) => ({ deviceId, type: types.get(deviceId) ?? "IHD" }))));
   registration.replaceAll([...registration.all(), ...demo.appointments]);
 }
 

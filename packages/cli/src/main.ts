@@ -38,6 +38,7 @@ The gateway:
   start [--port N] [--premises N] [--data DIR] [--runtime node|workerd] [--store postgres://...]
                                          the gateway with a demo DCC: users, keys (in DIR/keys), a fleet;
                                          state in DIR/db (embedded) or the PostgreSQL server named
+        [--plugins MODULE,...]           plugins to start (Node): migrations, setup, routes, a device transport
 
 Benchmarks:
   bench [SUITE] [--time MS]              run benchmark suites (kernel), write bench/results/*.json, print a table
@@ -58,7 +59,7 @@ async function run(argv: readonly string[]): Promise<number> {
     options: {
       keystore: { type: "string" }, time: { type: "string" }, key: { type: "string" }, cert: { type: "string" },
       url: { type: "string" }, "preserve-counter": { type: "boolean" }, "device-type": { type: "string" },
-      port: { type: "string" }, premises: { type: "string" }, runtime: { type: "string" }, store: { type: "string" }, data: { type: "string" },
+      port: { type: "string" }, premises: { type: "string" }, runtime: { type: "string" }, store: { type: "string" }, data: { type: "string" }, plugins: { type: "string" },
       help: { type: "boolean", short: "h" } },
     allowPositionals: true,
     strict: true,
@@ -83,7 +84,7 @@ async function run(argv: readonly string[]): Promise<number> {
       return duis(rest, options);
     case "start":
       if (rest.length > 0) throw new UsageError(`start takes no arguments, only options (got "${rest.join(" ")}")`);
-      return start({ port: text(options.port), premises: text(options.premises), runtime: text(options.runtime), store: text(options.store), data: text(options.data) });
+      return start({ port: text(options.port), premises: text(options.premises), runtime: text(options.runtime), store: text(options.store), data: text(options.data), plugins: text(options.plugins) });
     case "bench":
       return bench(rest, text(options.time));
     default:

@@ -17,6 +17,8 @@ import { ResponseCodes } from "./response-codes.js";
 import { Schedules, type Schedule } from "./schedules.js";
 import { IdBlocks, applyRemoteChange } from "./shared-store.js";
 import { DeviceServices, type CommandKeys } from "./device-services.js";
+import { CosParty } from "./cos-party.js";
+import { KeptCommands } from "./kept-commands.js";
 import type { DeviceTransport } from "./plugins.js";
 
 export interface DccOptions {
@@ -34,6 +36,13 @@ export interface DccOptions {
   readonly deliveryIntervalMs?: number;
   /** Keys for command MACs (the ACB's key agreement with each device); without them no command can be sent. */
   readonly commandKeys?: CommandKeys;
+  /**
+   * The CoS party's GBCS digital-signing private key (seed 003 paragraphs 142-146: the party that
+   * signs 6.23 change-of-supplier commands); without it 6.23 is refused.
+   */
+  readonly cosSigningKey?: CryptoKey;
+  /** The CoS party's EUI-64 (default: the transitional CoS party 90B3D51F30000004). */
+  readonly cosPartyId?: string;
 }
 
 export interface Dcc {
@@ -47,8 +56,13 @@ export interface Dcc {
    * alerts come back to the DCC. Without one, WAN command variants are refused.
    */
   useTransport(transport: DeviceTransport | undefined): void;
-  /** Runs the schedules that are due now (the timer does this every tick). */
+  /** Runs the schedules and sends the future-dated commands that are due now (the timer does this every tick). */
   runSchedules(): Promise<void>;
+  /**
+   * Applies a plugin's migrations once (ids prefixed with its name) before its setup; without a
+   * store there is nothing to migrate.
+   */
+  migratePlugin(plugin: string, migrations: readonly { readonly id: string; readonly sql: string }[]): Promise<void>;
   /** The most recent audit entries, newest last. */
   recentAudit(limit: number): AuditEntry[];
   /** Resolves when every change so far is durable (admin changes call it before answering). */
@@ -109,6 +123,8 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
     const requestId = parseIdentity(change.held.requestId);
     if (requestId) void alertUser(change.held.userId, { kind: "quarantined", requestId, quarantineEventRef: change.held.id });
   }, nextId);
+  const kept = new KeptCommands((change) => journal.append(change.kind === "kept" ? { kind: "command", command: change.command } : { kind: "commandReleased", key: change.key }));
+  const indexes = { users, registration, inventory, anomaly, quarantine, schedules, delivery, commands: kept };
 
   // Rebuild from the store before listening, so that loading is not journaled again.
   if (snapshot) {
@@ -122,6 +138,7 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
     recent.push(...snapshot.recentAudit.slice(-keep));
     delivery.restore(snapshot.outbox, snapshot.endpoints);
     snapshot.schedules.forEach((schedule) => schedules.restore(schedule));
+    snapshot.commands.forEach((command) => kept.restore(command));
   }
   // Paragraph 125: schedules go when their device is withdrawn or decommissioned, when their user is
   // suspended, and (Other Users' only) on a change of tenancy at the premises.
@@ -154,7 +171,7 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
     reason: `scheduled ${schedule.srv} (DSPScheduleID ${schedule.id}): this gateway has no GBCS transform for it yet`,
     serviceReference: services.catalogue.get(schedule.srv)?.serviceReference ?? null, srv: schedule.srv, body: null,
   });
-  const runSchedules = async () => {
+  const runDueSchedules = async () => {
     if (shared) {
       // Exactly once over all instances: the store locks each due schedule's row (SKIP LOCKED), and
       // its move and its queued answer commit together.
@@ -163,10 +180,33 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
         { kind: "schedule", schedule: Schedules.movedOn(schedule, at) },
         { kind: "outbox", message: delivery.prepare(schedule.userId, await options.codec.writeResponse(scheduledRun(schedule))) },
       ]);
-      journal.replay(() => written.forEach((change) => applyRemoteChange(change, { users, registration, inventory, anomaly, quarantine, schedules, delivery })));
+      journal.replay(() => written.forEach((change) => applyRemoteChange(change, indexes)));
       return;
     }
     for (const schedule of schedules.takeDue(now())) await deliver(schedule.userId, scheduledRun(schedule));
+  };
+  // Future-dated commands the DCC holds (duis.md 1.4 "DSP") go at their time: exactly once over
+  // all instances (the store locks each due row), and after a restart those still due.
+  const runDueCommands = async () => {
+    const at = now();
+    if (shared) {
+      const written = await shared.runDueCommands(at, async (command) => {
+        const failure = await deviceServices.sendDue(command);
+        return failure ? [{ kind: "outbox", message: delivery.prepare(command.userId, await options.codec.writeResponse(failure)) }] : [];
+      });
+      journal.replay(() => written.forEach((change) => applyRemoteChange(change, indexes)));
+      return;
+    }
+    for (const command of kept.due(at)) {
+      kept.release("future-dated", command.requestId);
+      const failure = await deviceServices.sendDue(command);
+      if (failure) await deliver(command.userId, failure);
+    }
+    await journal.commit();
+  };
+  const runSchedules = async () => {
+    await runDueSchedules();
+    await runDueCommands();
   };
   const tick = () => void runSchedules().then(pump).catch((error: unknown) => console.error(`scheduler: ${(error as Error).message}`));
   const timer = options.deliveryIntervalMs === 0 ? null : setInterval(tick, options.deliveryIntervalMs ?? 1000);
@@ -177,7 +217,7 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
   const readFeed = () => {
     if (!shared || reading) return;
     reading = shared.readFeed(feedCursor).then(({ changes, cursor }) => {
-      journal.replay(() => changes.forEach((change) => applyRemoteChange(change, { users, registration, inventory, anomaly, quarantine, schedules, delivery })));
+      journal.replay(() => changes.forEach((change) => applyRemoteChange(change, indexes)));
       feedCursor = cursor;
     }).catch((error: unknown) => console.error(`change feed: ${(error as Error).message}`)).finally(() => (reading = null));
   };
@@ -202,8 +242,16 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
   const deviceServices = new DeviceServices({
     keys: options.commandKeys ?? { brokerSecret: async () => null },
     transport: () => transport,
-    events,
+    events, now, kept, inventory, users,
     deliver: (userId, response) => deliver(userId, response),
+    queue: (userId, response) => {
+      const queued = options.codec.writeResponse(response).then((xml) => void delivery.enqueue(userId, xml));
+      journal.prepare(queued);
+      void queued.then(() => journal.commit()).then(pump, () => undefined);
+    },
+    alert: (userId, alert) => alertUser(userId, alert),
+    ...(shared ? { releaseShared: (key: string) => shared.releaseCommand(key) } : {}),
+    ...(options.cosSigningKey ? { cosParty: new CosParty({ signingKey: options.cosSigningKey, registration, inventory, ...(options.cosPartyId ? { partyId: options.cosPartyId } : {}) }) } : {}),
   });
   const services: GatewayServices = {
     catalogue: new ServiceCatalogue(CATALOGUE_DATA),
@@ -243,6 +291,11 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
       next?.onMessage((message) => void deviceServices.receive(message).catch((error: unknown) => console.error(`device ${message.deviceId}: ${(error as Error).message}`)));
     },
     runSchedules,
+    migratePlugin: async (plugin, migrations) => {
+      if (migrations.length === 0 || !options.store) return;
+      if (!options.store.migratePlugin) throw new Error(`the store cannot apply plugin migrations, so plugin ${plugin} cannot have its tables`);
+      await options.store.migratePlugin(plugin, migrations);
+    },
     recentAudit: (limit) => recent.slice(-limit),
     commit: () => journal.commit(),
     failure: () => journal.failed,

@@ -4,14 +4,19 @@
 // against what was issued; the Access Control Broker MACs the command; it goes over the WAN
 // (device transport), back to the user for local delivery, or both, by Command Variant.
 // Device responses and alerts come back through the transport and are delivered to their user.
+// What waits between two steps (a Pre-Command for its signature, a command held until its
+// execution date-time, a locally delivered command for its response) is kept durably
+// (kept-commands.ts); a change of supplier is signed by the CoS party (cos-party.ts).
 import { ACCESS_CONTROL_BROKER, TransformError, headerOf, transformRequest, type DeviceType as GbcsDeviceType, type KeyRing, type ServiceNode } from "@opendcc/gbcs";
-import { FrameError, concatBytes, importPublicKey, parseFrame, toHex, verify, wrapApdu } from "@opendcc/kernel";
+import { FrameError, concatBytes, fromHex, importPublicKey, parseFrame, toHex, verify, wrapApdu } from "@opendcc/kernel";
 import { certificateIssuerSerial } from "@opendcc/duis";
 import type { CatalogueEntry } from "./catalogue.js";
 import type { EventBus } from "./events.js";
-import type { GatewayResponse, ParsedRequest, ResponseBody } from "./gateway.js";
-import type { DeviceRecord } from "./inventory.js";
-import type { User } from "./parties.js";
+import type { CosCommand, CosParty } from "./cos-party.js";
+import type { DccAlert, GatewayResponse, ParsedRequest, ResponseBody } from "./gateway.js";
+import { InventoryError, normaliseEui, type DeviceRecord, type SmartMeteringInventory } from "./inventory.js";
+import { keptKey, type InventoryEffect, type KeptCommand, type KeptCommands, type KeptState } from "./kept-commands.js";
+import type { User, UserDirectory } from "./parties.js";
 import type { DeviceTransport } from "./plugins.js";
 import { formatRequestId, type RequestIdentity } from "./request-ids.js";
 import { ResponseCodes, ServiceError, type ResponseCode } from "./response-codes.js";
@@ -35,8 +40,21 @@ export interface DeviceServicesOptions {
   /** The device transport in use (a plugin's, or none). */
   readonly transport: () => DeviceTransport | undefined;
   readonly events: EventBus;
-  /** Queues an asynchronous response for a user (pushed and kept for pull). */
+  readonly now: () => Date;
+  /** Pre-Commands awaiting a signature, commands held until their time, commands delivered locally. */
+  readonly kept: KeptCommands;
+  readonly inventory: SmartMeteringInventory;
+  readonly users: UserDirectory;
+  /** Queues an asynchronous response for a user (pushed and kept for pull) and commits it. */
   readonly deliver: (userId: string, response: GatewayResponse) => Promise<void>;
+  /** Queues a response in the group commit of the request being answered (8.13). */
+  readonly queue: (userId: string, response: GatewayResponse) => void;
+  /** Queues a DCC Alert for a user and commits it. */
+  readonly alert: (userId: string, alert: DccAlert) => Promise<void>;
+  /** Several instances: releases a kept command for all of them (true for the one that did). */
+  readonly releaseShared?: (key: string) => Promise<boolean>;
+  /** The CoS party (paragraph 142); without one, 6.23 is not executed. */
+  readonly cosParty?: CosParty;
 }
 
 /** What the gateway answers synchronously for a device service request. */
@@ -45,20 +63,19 @@ export interface DeviceAnswer {
   readonly body: ResponseBody | null;
 }
 
-interface IssuedPreCommand {
-  readonly preCommand: Uint8Array;
-  readonly srv: string;
-  readonly deviceId: string;
-}
+/** A change of supplier in flight: who is alerted when the device reports success (paragraph 146). */
+type CosFlight = Pick<CosCommand, "mpxn" | "gainingPartyId" | "losingPartyId" | "role">;
 
 interface InFlight {
   readonly requestId: RequestIdentity;
   readonly srv: string;
   readonly serviceReference: string;
+  readonly effect: InventoryEffect | null;
+  readonly cos: CosFlight | null;
 }
 
 /** A command held until the request it names as its predecessor succeeds (paragraph 127). */
-interface HeldCommand {
+interface SequencedCommand {
   readonly flight: InFlight;
   readonly deviceId: string;
   readonly command: Uint8Array;
@@ -67,6 +84,8 @@ interface HeldCommand {
 /** How a request sent over the WAN ended, for the requests sequenced after it. */
 type Outcome = "pending" | "succeeded" | "failed";
 
+type FutureDated = Extract<KeptCommand, { state: "future-dated" }>;
+
 const DEVICE_TYPES: Readonly<Record<DeviceRecord["type"], GbcsDeviceType | null>> = {
   ESME: "ESME", GSME: "GSME", CHF: "CHF", GPF: "GPF", PPMID: "PPMID", HCALCS: "HCALCS", IHD: "IHD", CAD: "IHD",
 };
@@ -74,27 +93,47 @@ const DEVICE_TYPES: Readonly<Record<DeviceRecord["type"], GbcsDeviceType | null>
 const SIGNED_VARIANTS = new Set([5, 6, 7]);
 const LOCAL_VARIANTS = new Set([2, 3, 6, 7]);
 const WAN_VARIANTS = new Set([1, 3, 5, 7]);
+/** Command Variants that may be future dated: WAN only (duis.md 1.2, "OD or FD"). */
+const FUTURE_DATED_VARIANTS = new Set([1, 5]);
+/** The ExecutionDateTime that cancels a future-dated request (duis.md 1.4, the 20 cancellation templates). */
+const CANCELLATION = Date.UTC(3000, 11, 31);
+
+/** True for a cancellation's ExecutionDateTime (3000-12-31T00:00:00Z), which is no date to check registration at. */
+export function isCancellation(executionDateTime: Date | null): boolean {
+  return executionDateTime?.getTime() === CANCELLATION;
+}
 
 export class DeviceServices {
-  private readonly issued = new Map<string, IssuedPreCommand>();
   private readonly inFlight = new Map<string, InFlight>();
   private readonly outcomes = new Map<string, Outcome>();
-  private readonly heldFor = new Map<string, HeldCommand[]>();
+  private readonly heldFor = new Map<string, SequencedCommand[]>();
   private readonly signingKeys = new WeakMap<Uint8Array, Promise<CryptoKey>>();
 
   constructor(private readonly options: DeviceServicesOptions) {}
 
   /** Executes a device service request that passed every check. */
   async execute(request: ParsedRequest, entry: CatalogueEntry, user: User, device: DeviceRecord): Promise<DeviceAnswer> {
-    if (SIGNED_VARIANTS.has(request.commandVariant)) return this.executeSigned(request, user, device);
+    if (SIGNED_VARIANTS.has(request.commandVariant)) return this.executeSigned(request, entry, user, device);
     const deviceType = DEVICE_TYPES[device.type];
     if (!deviceType) throw new ServiceError(ResponseCodes.wrongDeviceType, `${device.deviceId} is a ${device.type}, which receives no GBCS commands`);
+    const heldByDcc = entry.futureDatedPattern === "DSP";
+    if (heldByDcc && isCancellation(request.executionDateTime)) return this.cancel(request, device);
+    const effect = inventoryEffect(request, device);
+    // Paragraphs 144-146: a change of supplier goes through the CoS party, which signs it.
+    if (request.srv === "6.23") {
+      const cos = this.options.cosParty;
+      if (!cos) throw new ServiceError(ResponseCodes.notSupported, "6.23 needs the CoS party, and this DCC has none (DccOptions.cosSigningKey)");
+      const prepared = await cos.prepare(request, user, device, this.options.now());
+      const { signed: _signed, ...flight } = prepared;
+      return this.dispatch(request, entry, device, concatBytes(prepared.signed), effect, flight);
+    }
     let transformed;
     try {
       transformed = transformRequest({
         srv: request.srv, deviceType, commandVariant: request.commandVariant,
         requestId: request.requestId,
-        executionDateTime: request.executionDateTime?.toISOString(),
+        // Future dating held by the DCC: the command itself executes when it arrives.
+        executionDateTime: heldByDcc ? undefined : request.executionDateTime?.toISOString(),
         body: (request.content ?? { name: request.bodyElement }) as ServiceNode,
       });
     } catch (error) {
@@ -104,23 +143,27 @@ export class DeviceServices {
     }
     if (transformed.critical) {
       // Paragraph 155: the user correlates and signs; the Signed Pre-Command comes back with the
-      // same RequestID. The Pre-Command goes out with its empty signature field (DCC Boxed 1.4.1+).
-      this.issued.set(formatRequestId(request.requestId), { preCommand: transformed.apdu, srv: request.srv, deviceId: device.deviceId });
+      // same RequestID, perhaps to another instance or after a restart (kept durably). The
+      // Pre-Command goes out with its empty signature field (DCC Boxed 1.4.1+).
+      this.options.kept.keep({
+        state: "awaiting-signature", requestId: formatRequestId(request.requestId), srv: request.srv, deviceId: device.deviceId,
+        preCommand: toHex(transformed.apdu), effect,
+      });
       return { code: ResponseCodes.success, body: { kind: "preCommand", gbcsVersion: GBCS_VERSION, gbcs: concatBytes(transformed.apdu, Uint8Array.of(0)) } };
     }
-    return this.dispatch(request, device, concatBytes(transformed.apdu, Uint8Array.of(0)));
+    return this.dispatch(request, entry, device, concatBytes(transformed.apdu, Uint8Array.of(0)), effect, null);
   }
 
   /** True when a Pre-Command was issued for this RequestID and awaits its signature. */
   awaitsSignature(requestId: RequestIdentity): boolean {
-    return this.issued.has(formatRequestId(requestId));
+    return this.options.kept.get("awaiting-signature", formatRequestId(requestId)) !== undefined;
   }
 
   // Paragraphs 155-157 and duis.md 6 step 5: the signer is the originator, and the signed content
   // is exactly the Pre-Command issued for this RequestID (with or without its 00 placeholder).
-  private async executeSigned(request: ParsedRequest, user: User, device: DeviceRecord): Promise<DeviceAnswer> {
+  private async executeSigned(request: ParsedRequest, entry: CatalogueEntry, user: User, device: DeviceRecord): Promise<DeviceAnswer> {
     const key = formatRequestId(request.requestId);
-    const issued = this.issued.get(key);
+    const issued = this.options.kept.get("awaiting-signature", key);
     if (!issued) throw new ServiceError(ResponseCodes.replay, `no Pre-Command awaits a signature for RequestID ${key}`);
     const signed = request.gbcsPayload;
     if (!signed) throw new ServiceError(ResponseCodes.malformed, "a Signed Pre-Command must carry SignedPreCommand/GBCSPayload");
@@ -128,14 +171,25 @@ export class DeviceServices {
       throw new ServiceError(ResponseCodes.preCommandMismatch, `the Pre-Command for ${key} was issued for SRV ${issued.srv} on ${issued.deviceId}, not ${request.srv} on ${device.deviceId}`);
     }
     const { content, signature } = splitSigned(signed);
-    if (toHex(content) !== toHex(issued.preCommand)) {
-      throw new ServiceError(ResponseCodes.preCommandMismatch, `the signed GBCS payload is not the Pre-Command issued for ${key} (${content.length} bytes signed, ${issued.preCommand.length} issued)`);
+    if (toHex(content) !== issued.preCommand) {
+      throw new ServiceError(ResponseCodes.preCommandMismatch, `the signed GBCS payload is not the Pre-Command issued for ${key} (${content.length} bytes signed, ${issued.preCommand.length / 2} issued)`);
     }
     if (!(await this.signedByUser(user, content, signature))) {
       throw new ServiceError(ResponseCodes.preCommandSignature, `the Pre-Command's signature does not verify with a digital-signing certificate of ${user.userId}`);
     }
-    this.issued.delete(key);
-    return this.dispatch(request, device, concatBytes(content, Uint8Array.of(0x40), signature));
+    // Once only, over all instances.
+    if (!(await this.release("awaiting-signature", key))) throw new ServiceError(ResponseCodes.replay, `the Pre-Command for ${key} was already used`);
+    return this.dispatch(request, entry, device, concatBytes(content, Uint8Array.of(0x40), signature), issued.effect, null);
+  }
+
+  /** Releases a kept command once; with several instances the store decides which one does. */
+  private async release(state: KeptState, requestId: string): Promise<boolean> {
+    const shared = this.options.releaseShared;
+    if (!shared) return this.options.kept.release(state, requestId);
+    // The store removed it durably and told the other instances: here it is only forgotten.
+    const released = await shared(keptKey(state, requestId));
+    this.options.kept.forget(keptKey(state, requestId));
+    return released;
   }
 
   private async signedByUser(user: User, content: Uint8Array, signature: Uint8Array): Promise<boolean> {
@@ -150,20 +204,32 @@ export class DeviceServices {
     return false;
   }
 
-  /** MACs the complete General-Signing APDU and sends it, returns it, or both (Command Variant). */
-  private async dispatch(request: ParsedRequest, device: DeviceRecord, apdu: Uint8Array): Promise<DeviceAnswer> {
+  /** MACs the complete General-Signing APDU and sends it, holds it, returns it, or both (Command Variant). */
+  private async dispatch(request: ParsedRequest, entry: CatalogueEntry, device: DeviceRecord, apdu: Uint8Array, effect: InventoryEffect | null, cos: CosFlight | null): Promise<DeviceAnswer> {
     const secret = await this.options.keys.brokerSecret(device.deviceId);
     if (!secret) throw new ServiceError(ResponseCodes.notSupported, `the DCC holds no key-agreement certificate for ${device.deviceId}, so it cannot MAC commands to it`);
     const command = wrapApdu(secret, apdu);
+    const requestId = formatRequestId(request.requestId);
+    const flight: InFlight = { requestId: request.requestId, srv: request.srv, serviceReference: request.serviceReference, effect, cos };
+    if (entry.futureDatedPattern === "DSP" && request.executionDateTime && request.executionDateTime > this.options.now()) {
+      // duis.md 1.4 "DSP": the DCC holds the command and sends it at its execution date-time.
+      if (!FUTURE_DATED_VARIANTS.has(request.commandVariant)) {
+        throw new ServiceError(ResponseCodes.commandVariant, `a future-dated ${request.srv} is sent over the WAN only (Command Variant 1 or 5), not ${request.commandVariant}`);
+      }
+      this.options.kept.keep({
+        state: "future-dated", requestId, srv: request.srv, deviceId: device.deviceId, effect, userId: request.requestId.originator,
+        serviceReference: request.serviceReference, dueAt: request.executionDateTime.toISOString(), command: toHex(command),
+      });
+      return { code: ResponseCodes.acknowledged, body: null };
+    }
     if (WAN_VARIANTS.has(request.commandVariant)) {
       const transport = this.options.transport();
       if (!transport) throw new ServiceError(ResponseCodes.notSupported, "no device transport is running (the devices plugin or a CSP adapter provides one), so commands cannot reach devices over the WAN");
-      const flight: InFlight = { requestId: request.requestId, srv: request.srv, serviceReference: request.serviceReference };
       const predecessor = request.precedingRequestId ? formatRequestId(request.precedingRequestId) : null;
       const before = predecessor ? this.outcomes.get(predecessor) : "succeeded";
       if (before === undefined) throw new ServiceError(ResponseCodes.precedingFailed, `the preceding request ${predecessor} is not one this DCC sent to a device`);
       if (before === "failed") throw new ServiceError(ResponseCodes.precedingFailed, `the preceding request ${predecessor} did not succeed, so this one is not executed (seed 003 paragraph 127)`);
-      this.outcomes.set(formatRequestId(request.requestId), "pending");
+      this.outcomes.set(requestId, "pending");
       if (before === "pending" && predecessor) {
         const held = this.heldFor.get(predecessor) ?? [];
         held.push({ flight, deviceId: device.deviceId, command });
@@ -172,8 +238,47 @@ export class DeviceServices {
         await this.send(transport, flight, device.deviceId, command);
       }
     }
-    if (LOCAL_VARIANTS.has(request.commandVariant)) return { code: ResponseCodes.success, body: { kind: "localCommand", gbcs: command } };
+    if (LOCAL_VARIANTS.has(request.commandVariant)) {
+      // Paragraph 194: the user may return the device's response (8.13), e.g. to update the inventory.
+      this.options.kept.keep({ state: "local", requestId, srv: request.srv, deviceId: device.deviceId, effect, serviceReference: request.serviceReference });
+      return { code: ResponseCodes.success, body: { kind: "localCommand", gbcs: command } };
+    }
     return { code: ResponseCodes.acknowledged, body: null };
+  }
+
+  /**
+   * duis.md 1.4: a future-dated request is cancelled by the same SRV with ExecutionDateTime
+   * 3000-12-31T00:00:00Z and a higher counter. The DCC drops what it holds of that user's SRV
+   * for the device.
+   */
+  private async cancel(request: ParsedRequest, device: DeviceRecord): Promise<DeviceAnswer> {
+    const held = this.options.kept.all("future-dated").filter((c) => c.userId === request.requestId.originator && c.srv === request.srv && c.deviceId === device.deviceId);
+    let cancelled = 0;
+    for (const command of held) if (await this.release("future-dated", command.requestId)) cancelled++;
+    if (cancelled === 0) {
+      throw new ServiceError(ResponseCodes.nothingToCancel, `the DCC holds no future-dated ${request.srv} of ${request.requestId.originator} for ${device.deviceId}`);
+    }
+    return { code: ResponseCodes.success, body: null };
+  }
+
+  /**
+   * Sends a future-dated command whose time has come (the caller has released it); returns the
+   * error answer for its user when it could not go.
+   */
+  async sendDue(held: FutureDated): Promise<GatewayResponse | null> {
+    const [originator = "", target = "", counter = "0"] = held.requestId.split(":");
+    const flight: InFlight = { requestId: { originator, target, counter: BigInt(counter) }, srv: held.srv, serviceReference: held.serviceReference, effect: held.effect, cos: null };
+    const failed = (reason: string): GatewayResponse => ({
+      requestId: flight.requestId, responseCode: ResponseCodes.communicationsFailure, reason, serviceReference: held.serviceReference, srv: held.srv, body: null,
+    });
+    const transport = this.options.transport();
+    if (!transport) return failed(`future-dated ${held.srv} for ${held.dueAt}: no device transport is running`);
+    try {
+      await this.send(transport, flight, held.deviceId, fromHex(held.command));
+      return null;
+    } catch (error) {
+      return failed((error as Error).message);
+    }
   }
 
   private async send(transport: DeviceTransport, flight: InFlight, deviceId: string, command: Uint8Array): Promise<void> {
@@ -207,7 +312,7 @@ export class DeviceServices {
     }
   }
 
-  private failHeld(held: HeldCommand, reason: string): void {
+  private failHeld(held: SequencedCommand, reason: string): void {
     void this.options.deliver(held.flight.requestId.originator, {
       requestId: held.flight.requestId, responseCode: ResponseCodes.precedingFailed, reason,
       serviceReference: held.flight.serviceReference, srv: held.flight.srv, body: null,
@@ -215,8 +320,9 @@ export class DeviceServices {
   }
 
   /**
-   * A device's response or alert from the transport. A response goes to the user whose command
-   * it answers (the recipient; the supplementary remote party when the ACB was the recipient).
+   * A device's response or alert from the transport. A response goes to the user whose request it
+   * answers (the recipient, the supplementary remote party when the ACB was the recipient, or the
+   * requester of a command another party originated, e.g. the CoS party).
    */
   async receive(message: { readonly deviceId: string; readonly gbcs: Uint8Array }): Promise<void> {
     let header;
@@ -229,10 +335,10 @@ export class DeviceServices {
       throw error;
     }
     const other = message.gbcs.subarray(frame.otherInfo.offset, frame.otherInfo.offset + frame.otherInfo.length);
-    const userId = header.recipient === ACCESS_CONTROL_BROKER && other.length >= 10 ? toHex(other.subarray(2, 10)) : header.recipient;
+    const recipient = header.recipient === ACCESS_CONTROL_BROKER && other.length >= 10 ? toHex(other.subarray(2, 10)) : header.recipient;
     if (header.cra === 3) {
-      this.options.events.emit("alert.raised", { deviceId: header.originator, alertCode: alertCodeOf(message.gbcs, frame.content.offset), userIds: [userId] });
-      await this.options.deliver(userId, {
+      this.options.events.emit("alert.raised", { deviceId: header.originator, alertCode: alertCodeOf(message.gbcs, frame.content.offset), userIds: [recipient] });
+      await this.options.deliver(recipient, {
         requestId: null, responseCode: ResponseCodes.success, reason: null, serviceReference: null, srv: null,
         body: { kind: "deviceAlert", alertCode: alertCodeOf(message.gbcs, frame.content.offset), gbcs: message.gbcs },
       });
@@ -241,15 +347,85 @@ export class DeviceServices {
     const key = `${header.originator}:${header.counter}`;
     const flight = this.inFlight.get(key);
     this.inFlight.delete(key);
-    const requestId = flight?.requestId ?? { originator: userId, target: header.originator, counter: header.counter };
+    const requestId = flight?.requestId ?? { originator: recipient, target: header.originator, counter: header.counter };
     this.settle(formatRequestId(requestId), "succeeded");
     this.options.events.emit("response.received", { requestId: formatRequestId(requestId), deviceId: header.originator, responseCode: ResponseCodes.success });
-    await this.options.deliver(userId, {
+    if (flight?.effect) this.applyEffect(flight.effect, formatRequestId(requestId));
+    await this.options.deliver(requestId.originator, {
       requestId, responseCode: ResponseCodes.success, reason: null,
       serviceReference: flight?.serviceReference ?? null, srv: flight?.srv ?? null,
       body: { kind: "deviceResponse", gbcs: message.gbcs },
     });
+    if (flight?.cos) await this.alertChangeOfSupplier(flight.requestId, header.originator, flight.cos);
   }
+
+  // Paragraph 146: on success both the gaining and the losing supplier are alerted.
+  private async alertChangeOfSupplier(requestId: RequestIdentity, deviceId: string, cos: CosFlight): Promise<void> {
+    const alert: DccAlert = { kind: "changeOfSupplier", requestId, deviceId, mpxn: cos.mpxn };
+    const losing = cos.losingPartyId === null ? [] : this.options.users.allUsers().filter((u) => u.partyId === cos.losingPartyId && u.roles.includes(cos.role)).map((u) => u.userId);
+    for (const userId of new Set([requestId.originator, ...losing])) await this.options.alert(userId, alert);
+  }
+
+  /**
+   * 8.13 Return Local Command Response (paragraphs 193-194, duis.md 4): the device's response to a
+   * command returned for local delivery. It must be a GBCS response (CRA 2) from the original
+   * request's target to its originator with the original counter. It is delivered to the user as
+   * the response over the WAN would have been, and the inventory follows what the command did.
+   */
+  returnLocalResponse(user: User, original: RequestIdentity, gbcs: Uint8Array): void {
+    const key = formatRequestId(original);
+    if (original.originator !== user.userId) throw new ServiceError(ResponseCodes.malformed, `OriginalRequestID ${key} is not a request of ${user.userId}`);
+    const local = this.options.kept.get("local", key);
+    if (!local) throw new ServiceError(ResponseCodes.malformed, `no command for local delivery was returned for OriginalRequestID ${key} (or its response was already returned)`);
+    let header;
+    try {
+      header = headerOf(gbcs, parseFrame(gbcs));
+    } catch (error) {
+      throw new ServiceError(ResponseCodes.malformed, `DeviceGBCSResponse is not a GBCS message: ${(error as Error).message}`);
+    }
+    const expected = { cra: 2, originator: original.target, recipient: original.originator, counter: original.counter };
+    const found = { cra: header.cra, originator: header.originator, recipient: header.recipient, counter: header.counter };
+    for (const field of ["cra", "originator", "recipient", "counter"] as const) {
+      if (found[field] !== expected[field]) {
+        throw new ServiceError(ResponseCodes.malformed, `DeviceGBCSResponse is not the response to ${key}: its ${field === "cra" ? "CRA flag" : field} is ${found[field]}, not ${expected[field]}`);
+      }
+    }
+    if (local.effect) this.applyEffect(local.effect, key, true);
+    this.options.kept.release("local", key);
+    this.options.events.emit("response.received", { requestId: key, deviceId: original.target, responseCode: ResponseCodes.success });
+    this.options.queue(user.userId, {
+      requestId: original, responseCode: ResponseCodes.success, reason: null, serviceReference: local.serviceReference, srv: local.srv,
+      body: { kind: "deviceResponse", gbcs },
+    });
+  }
+
+  /** Paragraph 194: what a command the device executed changes in the inventory. */
+  private applyEffect(effect: InventoryEffect, requestId: string, strict = false): void {
+    const { inventory } = this.options;
+    try {
+      if (effect.kind === "join") inventory.addToDeviceLog(effect.chfId, effect.deviceId);
+      else if (effect.kind === "unjoin") inventory.removeFromDeviceLog(effect.chfId, effect.deviceId);
+      else inventory.commission(effect.deviceId);
+    } catch (error) {
+      if (!(error instanceof InventoryError)) throw error;
+      if (strict) throw new ServiceError(error.code, `the device executed ${requestId}, but the inventory refuses its ${effect.kind} of ${effect.deviceId}: ${error.message}`);
+      console.error(`inventory: ${requestId} succeeded on the device, but its ${effect.kind} of ${effect.deviceId} was refused: ${error.message}`);
+    }
+  }
+}
+
+/**
+ * What a request does to the inventory once executed (paragraphs 184, 187, 194): 8.11 adds a
+ * device to (or removes it from) its hub's device log; 8.1.1 commissions the device.
+ */
+function inventoryEffect(request: ParsedRequest, device: DeviceRecord): InventoryEffect | null {
+  if (request.srv === "8.1.1") return { kind: "commission", deviceId: device.deviceId };
+  if (request.srv !== "8.11") return null;
+  const joining = request.field("DeviceID");
+  const chfId = device.type === "CHF" ? device.deviceId : device.chfId;
+  if (!joining || !chfId) return null;
+  const deviceId = normaliseEui(joining);
+  return request.field("RequestType") === "Remove" ? { kind: "unjoin", chfId, deviceId } : { kind: "join", chfId, deviceId };
 }
 
 /** A Signed Pre-Command: the Pre-Command, then 40 and the 64-byte signature. */

@@ -17,6 +17,14 @@ export interface DccSigningKey {
   readonly certificate: string | Uint8Array;
 }
 
+/**
+ * The DCC Alert code of a completed change of supplier (seed 003 paragraph 146). duis.md 3.3 names
+ * ChangeOfSupplier among the DCCAlert events, but the XSD's pairing of N-codes with events is not
+ * in our material (packages/duis checks only AD1 / N<number>): N42 is OpenDCC's choice, and the
+ * event's children (RequestID, DeviceID, MPxN) are ours too.
+ */
+export const CHANGE_OF_SUPPLIER_ALERT = "N42";
+
 const STATUS_NAMES: Record<DeviceRecord["status"], string> = {
   pending: "Pending",
   "installed-not-commissioned": "InstalledNotCommissioned",
@@ -94,7 +102,7 @@ export function createDuisCodec(options: { dccKey?: DccSigningKey; now?: () => D
       kind: "ResponseMessage",
       serviceReference: response.serviceReference ?? "",
       serviceReferenceVariant: response.srv ?? "",
-      ...(response.body ? { content: responseContent(response.body) } : {}),
+      ...(response.body && response.body.kind !== "completed" ? { content: responseContent(response.body) } : {}),
     };
     const duisResponse: DuisResponse = {
       schemaVersion: "5.2",
@@ -117,13 +125,21 @@ export function createDuisCodec(options: { dccKey?: DccSigningKey; now?: () => D
   const writeDccAlert = async (alert: DccAlert): Promise<string> => sign(writeResponse({
     schemaVersion: "5.2",
     header: { responseCode: ResponseCodes.success, responseDateTime: now().toISOString() },
-    body: {
+    body: alert.kind === "quarantined" ? {
       kind: "DCCAlertMessage",
       dccAlertCode: "AD1",
       event: node("QuarantinedRequest", [node("ADUserThresholdBreach", [
         node("RequestID", formatRequestId(alert.requestId)),
         node("QuarantineEventRef", String(alert.quarantineEventRef)),
       ])]),
+    } : {
+      kind: "DCCAlertMessage",
+      dccAlertCode: CHANGE_OF_SUPPLIER_ALERT,
+      event: node("ChangeOfSupplier", [
+        node("RequestID", formatRequestId(alert.requestId)),
+        node("DeviceID", formatEui(alert.deviceId)),
+        node("MPxN", alert.mpxn),
+      ]),
     },
     signature: null,
   }));
@@ -131,7 +147,7 @@ export function createDuisCodec(options: { dccKey?: DccSigningKey; now?: () => D
   return { decode, verifySignature, writeResponse: write, writeDccAlert };
 }
 
-function responseContent(body: Exclude<ResponseBody, { kind: "deviceAlert" }>): ResponseContent {
+function responseContent(body: Exclude<ResponseBody, { kind: "deviceAlert" | "completed" }>): ResponseContent {
   switch (body.kind) {
     case "preCommand":
       return { kind: "PreCommand", gbcsVersion: body.gbcsVersion, gbcsPayload: body.gbcs };

@@ -13,7 +13,7 @@ import type { Quarantine, QuarantinedRequest } from "./quarantine.js";
 import type { EventBus } from "./events.js";
 import type { Schedule, Schedules } from "./schedules.js";
 import type { Journal } from "./journal.js";
-import type { DeviceAnswer, DeviceServices } from "./device-services.js";
+import { isCancellation, type DeviceAnswer, type DeviceServices } from "./device-services.js";
 
 /** DCC Boxed endpoints (duis.md section 5). */
 export type Endpoint = "serviceS" | "serviceT" | "serviceD";
@@ -66,7 +66,10 @@ export interface RequestCodec {
  * DCC Alerts the gateway raises. AD1 with a QuarantinedRequest event tells a user one of its
  * requests breached an anomaly threshold (DUIS pairs AD1 with anomaly detection by name only).
  */
-export type DccAlert = { readonly kind: "quarantined"; readonly requestId: RequestIdentity; readonly quarantineEventRef: number };
+export type DccAlert =
+  | { readonly kind: "quarantined"; readonly requestId: RequestIdentity; readonly quarantineEventRef: number }
+  /** Seed 003 paragraph 146: the device took the gaining supplier's credentials (to both suppliers). */
+  | { readonly kind: "changeOfSupplier"; readonly requestId: RequestIdentity; readonly deviceId: string; readonly mpxn: string };
 
 /** The answer to one request; the server writes it as DUIS XML. */
 export interface GatewayResponse {
@@ -80,6 +83,8 @@ export interface GatewayResponse {
 }
 
 export type ResponseBody =
+  /** Success (I0) with nothing to return (e.g. 8.13, a cancelled future-dated request). */
+  | { readonly kind: "completed" }
   | { readonly kind: "inventory"; readonly devices: readonly DeviceRecord[] }
   | { readonly kind: "scheduleId"; readonly id: number }
   | { readonly kind: "schedules"; readonly schedules: readonly Schedule[] }
@@ -231,7 +236,9 @@ export class Gateway {
       // 3. the device's inventory status allows the service
       const device = this.deviceFor(request.requestId.target, request.srv);
       // 4. non-critical: registration data says this user may act for the device's MPxN
-      if (!entry.critical) this.checkRegistration(user, roles, device, request.executionDateTime ?? at);
+      // On the execution date (paragraph 144); a cancellation's sentinel date is checked as now.
+      const when = request.executionDateTime && !isCancellation(request.executionDateTime) ? request.executionDateTime : at;
+      if (!entry.critical) this.checkRegistration(user, roles, device, when);
     }
     // 5. signature, certificate and its validity (the certificate must be the originator's)
     const signature = await codec.verifySignature(request, user, at);

@@ -26,6 +26,10 @@ export type {
 } from "./gateway.js";
 export { DeviceServices, GBCS_VERSION, keyRingCommandKeys } from "./device-services.js";
 export type { CommandKeys, DeviceAnswer } from "./device-services.js";
+export { CosParty, COS_PARTY_ID } from "./cos-party.js";
+export type { CosCommand, CosPartyOptions } from "./cos-party.js";
+export { KeptCommands, keptKey } from "./kept-commands.js";
+export type { InventoryEffect, KeptChange, KeptCommand, KeptState } from "./kept-commands.js";
 export { ResponseCodes, ServiceError } from "./response-codes.js";
 export type { ResponseCode } from "./response-codes.js";
 export { RequestCounters, formatRequestId } from "./request-ids.js";
@@ -35,7 +39,7 @@ export type { AnomalyThreshold, AnomalyVerdict } from "./anomaly.js";
 export { Quarantine } from "./quarantine.js";
 export type { QuarantinedRequest } from "./quarantine.js";
 export { NON_DEVICE_SERVICES } from "./non-device-services.js";
-export { createDuisCodec } from "./duis-codec.js";
+export { createDuisCodec, CHANGE_OF_SUPPLIER_ALERT } from "./duis-codec.js";
 export type { DccSigningKey } from "./duis-codec.js";
 
 // Delivery, storage, events and plugins
@@ -48,4 +52,4 @@ export type { AnomalyTotal, CounterClaim, SharedStore } from "./shared-store.js"
 export { EventBus } from "./events.js";
 export type { DccEventHandler, DccEventName, DccEvents } from "./events.js";
 export { PluginHost } from "./plugins.js";
-export type { DeviceTransport, PluginContext, PluginDefinition, PluginJob, PluginState, PluginStatus } from "./plugins.js";
+export type { DeviceTransport, PluginContext, PluginDefinition, PluginHostOptions, PluginJob, PluginMigration, PluginState, PluginStatus } from "./plugins.js";

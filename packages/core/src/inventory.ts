@@ -97,13 +97,33 @@ export class SmartMeteringInventory {
     return device;
   }
 
-  /** Loads a record as stored (restart, admin load); no rules, no change events. */
+  /** Puts back a record as stored (restart, another instance's change); no rules, no change events. */
   restore(record: DeviceRecord): void {
     this.devices.set(record.deviceId, record);
   }
 
   restoreDeviceLog(chfId: string, entries: readonly DeviceLogEntry[]): void {
     this.deviceLogs.set(normaliseEui(chfId), [...entries]);
+  }
+
+  /**
+   * Loads a record as given (admin API, demo fleet): no rules, but announced like every other
+   * change, so that it is journaled, survives a restart and reaches other instances (design:
+   * nothing accepted is lost).
+   */
+  load(record: DeviceRecord): DeviceRecord {
+    const loaded = { ...record, deviceId: normaliseEui(record.deviceId) };
+    const before = this.devices.get(loaded.deviceId) ?? null;
+    this.devices.set(loaded.deviceId, loaded);
+    this.emit({ kind: "device", before, after: loaded, reason: "loaded" });
+    return loaded;
+  }
+
+  /** Loads a CHF's device log as given, announced like `load`. */
+  loadDeviceLog(chfId: string, entries: readonly DeviceLogEntry[]): void {
+    const id = normaliseEui(chfId);
+    this.deviceLogs.set(id, [...entries]);
+    this.emit({ kind: "deviceLog", chfId: id, entries: [...entries] });
   }
 
   all(): DeviceRecord[] {

@@ -6,6 +6,7 @@ import type { AnomalyThreshold } from "./anomaly.js";
 import type { OutboxMessage } from "./delivery.js";
 import type { AuditEntry } from "./gateway.js";
 import type { DeviceLogEntry, DeviceRecord } from "./inventory.js";
+import type { KeptCommand } from "./kept-commands.js";
 import type { Party, User } from "./parties.js";
 import type { QuarantinedRequest } from "./quarantine.js";
 import type { Appointment } from "./registration.js";
@@ -28,6 +29,9 @@ export type Change =
   | { readonly kind: "endpoint"; readonly userId: string; readonly url: string | null }
   | { readonly kind: "schedule"; readonly schedule: Schedule }
   | { readonly kind: "unscheduled"; readonly id: number }
+  // Device commands kept between two steps (kept-commands.ts), keyed by state and RequestID.
+  | { readonly kind: "command"; readonly command: KeptCommand }
+  | { readonly kind: "commandReleased"; readonly key: string }
   // A request counted by anomaly detection, for a store shared by several instances (added to
   // the shared per user, SRV and window bucket counts in the same transaction).
   | { readonly kind: "anomaly"; readonly userId: string; readonly srv: string; readonly atMs: number; readonly windowsMs: readonly number[] };
@@ -46,6 +50,7 @@ export interface GatewaySnapshot {
   readonly outbox: readonly OutboxMessage[];
   readonly endpoints: readonly { readonly userId: string; readonly url: string }[];
   readonly schedules: readonly Schedule[];
+  readonly commands: readonly KeptCommand[];
 }
 
 /** Where the journal goes: the store's adapters implement it. */
@@ -53,6 +58,11 @@ export interface GatewayStore {
   load(): Promise<GatewaySnapshot>;
   /** Writes the changes in one transaction; resolves when they are durable. */
   write(changes: readonly Change[]): Promise<void>;
+  /**
+   * Applies a plugin's migrations once each (ids prefixed with the plugin's name), before its
+   * setup runs (plugins.ts). A store without one cannot run plugins that declare migrations.
+   */
+  migratePlugin?(plugin: string, migrations: readonly { readonly id: string; readonly sql: string }[]): Promise<void>;
   close(): Promise<void>;
   /** Present when several gateway instances may share the store (a PostgreSQL server). */
   readonly shared?: SharedStore;

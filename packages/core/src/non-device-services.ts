@@ -1,5 +1,6 @@
 // Non-device services (Annex 5 Table 5.2) that core executes and answers directly (paragraph
 // 139): inventory reads and updates, pre-notification, decommissioning, hub status updates.
+import { parseRequestId } from "@opendcc/duis";
 import { DEVICE_TYPES, InventoryError, type DeviceType } from "./inventory.js";
 import { ServiceError } from "./response-codes.js";
 import type { NonDeviceService } from "./gateway.js";
@@ -107,6 +108,30 @@ const hubReturned: NonDeviceService = (request, _user, { inventory }) => {
   return null;
 };
 
+/**
+ * 8.13 Return Local Command Response (paragraphs 193-194, duis.md 4): the device's response to a
+ * command the user delivered locally, checked against the original request and delivered to the
+ * user as the WAN response would have been; the inventory follows the command (I0).
+ */
+const returnLocalCommandResponse: NonDeviceService = (request, user, { deviceServices }) => {
+  const originalText = requiredField(request, "OriginalRequestID");
+  let original;
+  try {
+    original = parseRequestId(originalText, "OriginalRequestID");
+  } catch (error) {
+    throw new ServiceError("E43", (error as Error).message);
+  }
+  const base64 = requiredField(request, "DeviceGBCSResponse").replace(/\s+/g, "");
+  let gbcs: Uint8Array;
+  try {
+    gbcs = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  } catch {
+    throw new ServiceError("E43", "DeviceGBCSResponse is not base64");
+  }
+  deviceServices.returnLocalResponse(user, original, gbcs);
+  return { kind: "completed" };
+};
+
 export const NON_DEVICE_SERVICES: ReadonlyMap<string, NonDeviceService> = new Map([
   ["5.1", createSchedule],
   ["5.2", readSchedule],
@@ -114,6 +139,7 @@ export const NON_DEVICE_SERVICES: ReadonlyMap<string, NonDeviceService> = new Ma
   ["8.2", readInventory],
   ["8.3", decommission],
   ["8.4", updateInventory],
+  ["8.13", returnLocalCommandResponse],
   ["8.14.1", installWithWan],
   ["8.14.2", installWithoutWan],
   ["8.14.3", hubReturned],

@@ -32,12 +32,21 @@ export interface PluginDefinition<Router = unknown> {
   readonly name: string;
   readonly version?: string;
   /** PostgreSQL migrations, applied by the store before setup, ids prefixed with the name. */
-  readonly migrations?: readonly { readonly id: string; readonly sql: string }[];
+  readonly migrations?: readonly PluginMigration[];
   setup?(context: PluginContext): void | Promise<void>;
   routes?(router: Router): void;
   /** At most one plugin provides the device transport. */
   readonly deviceTransport?: DeviceTransport;
   teardown?(): void | Promise<void>;
+}
+
+export type PluginMigration = { readonly id: string; readonly sql: string };
+
+export interface PluginHostOptions {
+  now: () => Date;
+  log: (line: string) => void;
+  /** Applies a plugin's migrations (the store, through Dcc.migratePlugin); absent: none are run. */
+  migrate?: (plugin: string, migrations: readonly PluginMigration[]) => Promise<void>;
 }
 
 export type PluginState = "loaded" | "running" | "failed" | "stopped";
@@ -63,7 +72,7 @@ export class PluginHost<Router = unknown> {
 
   constructor(
     private readonly events: EventBus,
-    private readonly options: { now: () => Date; log: (line: string) => void } = { now: () => new Date(), log: (line) => console.error(line) },
+    private readonly options: PluginHostOptions = { now: () => new Date(), log: (line) => console.error(line) },
   ) {}
 
   /** Registers and starts plugins in order; a failing one is reported and left out. */
@@ -75,6 +84,11 @@ export class PluginHost<Router = unknown> {
       const entry: Loaded<Router> = { plugin, state: "loaded", error: null, handlerErrors: 0, unsubscribe: [], timers: [] };
       this.loaded.set(plugin.name, entry);
       try {
+        // Its tables exist before its setup runs; a failed migration disables the plugin.
+        if (plugin.migrations && plugin.migrations.length > 0) {
+          if (this.options.migrate) await this.options.migrate(plugin.name, plugin.migrations);
+          else this.options.log(`plugin ${plugin.name}: no store, its ${plugin.migrations.length} migration(s) are not applied`);
+        }
         await plugin.setup?.(this.contextFor(entry));
         entry.state = "running";
       } catch (error) {

@@ -1,6 +1,6 @@
 // DUIS response codes the gateway answers with (duis.md section 3.2). Codes with a published
 // meaning keep it; where DUIS publishes no code for a check OpenDCC makes, we use codes DUIS
-// leaves without a meaning (E40-E48) and say so here (reference README: keep the code, write a
+// leaves without a meaning (E40-E49) and say so here (reference README: keep the code, write a
 // clear message of our own).
 
 export const ResponseCodes = {
@@ -46,6 +46,8 @@ export const ResponseCodes = {
   preCommandSignature: "E47",
   /** OpenDCC: a sequenced request's preceding request is unknown, or it failed. */
   precedingFailed: "E48",
+  /** OpenDCC: a cancellation (ExecutionDateTime 3000-12-31) finds no future-dated request held by the DCC. */
+  nothingToCancel: "E49",
 } as const;
 
 export type ResponseCode = (typeof ResponseCodes)[keyof typeof ResponseCodes] | string;

@@ -9,6 +9,7 @@ import type { AnomalyDetector } from "./anomaly.js";
 import type { Delivery, OutboxMessage } from "./delivery.js";
 import type { SmartMeteringInventory } from "./inventory.js";
 import type { Change } from "./journal.js";
+import type { KeptCommands, KeptCommand } from "./kept-commands.js";
 import type { UserDirectory } from "./parties.js";
 import type { Quarantine } from "./quarantine.js";
 import type { RegistrationData } from "./registration.js";
@@ -50,6 +51,16 @@ export interface SharedStore {
    * together; they are returned once durable.
    */
   runDueSchedules(now: Date, run: (schedule: Schedule) => Promise<readonly Change[]>): Promise<readonly Change[]>;
+  /**
+   * Releases a kept device command for all instances (a Signed Pre-Command accepted, a held
+   * command cancelled): true for the one caller that removed it; the release goes into the feed.
+   */
+  releaseCommand(key: string): Promise<boolean>;
+  /**
+   * Sends each future-dated command held by the DCC and due at `now` exactly once over all
+   * instances (its row locked, as for schedules); the changes `run` returns commit with its release.
+   */
+  runDueCommands(now: Date, run: (command: Extract<KeptCommand, { state: "future-dated" }>) => Promise<readonly Change[]>): Promise<readonly Change[]>;
   /** Users that have queued messages and an endpoint. */
   outboxUsers(): Promise<string[]>;
   /** Takes or renews the lease on the user's outbox; false when another live instance holds it. */
@@ -106,6 +117,7 @@ export interface Indexes {
   readonly quarantine: Quarantine;
   readonly schedules: Schedules;
   readonly delivery: Delivery;
+  readonly commands: KeptCommands;
 }
 
 /**
@@ -127,6 +139,8 @@ export function applyRemoteChange(change: Change, to: Indexes): void {
     case "outbox": return to.delivery.remember(change.message);
     case "delivered": return to.delivery.forget(change.id);
     case "endpoint": return to.delivery.rememberEndpoint(change.userId, change.url);
+    case "command": return to.commands.restore(change.command);
+    case "commandReleased": return to.commands.forget(change.key);
     case "audit": case "counter": case "anomaly": return; // not in the feed
   }
 }

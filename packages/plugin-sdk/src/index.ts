@@ -28,5 +28,5 @@ export function definePlugin(plugin: OpenDccPlugin): OpenDccPlugin {
 
 export type {
   DccEventHandler, DccEventName, DccEvents, DeviceRecord, DeviceStatus, DeviceTransport, DeviceType,
-  PluginContext, PluginJob, PluginStatus, RoleCode,
+  PluginContext, PluginJob, PluginMigration, PluginStatus, RoleCode,
 } from "@opendcc/core";

@@ -1,7 +1,7 @@
 // A test harness for plugins: the real event bus and plugin host of core, a Hono app with the
 // plugin's routes mounted as the gateway mounts them, and a way to emit core events.
 import { Hono } from "hono";
-import { EventBus, PluginHost, type DccEventName, type DccEvents, type PluginStatus } from "@opendcc/core";
+import { EventBus, PluginHost, type DccEventName, type DccEvents, type PluginMigration, type PluginStatus } from "@opendcc/core";
 import type { OpenDccPlugin } from "./index.js";
 
 export interface PluginTestHost {
@@ -15,10 +15,20 @@ export interface PluginTestHost {
   stop(): Promise<void>;
 }
 
-export async function startPluginForTest(plugin: OpenDccPlugin, options: { now?: () => Date } = {}): Promise<PluginTestHost> {
+export interface PluginTestOptions {
+  readonly now?: () => Date;
+  /**
+   * Applies the plugin's migrations before its setup, as the gateway's store does: e.g.
+   * `(name, migrations) => store.migratePlugin(name, migrations)` with `SqlGatewayStore.open(await
+   * openEmbedded({ memory: true }))` from @opendcc/store. Without it the migrations are not run.
+   */
+  readonly migrate?: (plugin: string, migrations: readonly PluginMigration[]) => Promise<void>;
+}
+
+export async function startPluginForTest(plugin: OpenDccPlugin, options: PluginTestOptions = {}): Promise<PluginTestHost> {
   const log: string[] = [];
   const events = new EventBus((event, error) => log.push(`event ${event}: ${(error as Error).message}`));
-  const host = new PluginHost<Hono>(events, { now: options.now ?? (() => new Date()), log: (line) => log.push(line) });
+  const host = new PluginHost<Hono>(events, { now: options.now ?? (() => new Date()), log: (line) => log.push(line), ...(options.migrate ? { migrate: options.migrate } : {}) });
   const status = await host.start([plugin]);
   const app = new Hono();
   for (const running of host.running()) {

@@ -57,6 +57,20 @@ describe("plugin SDK", () => {
     await flaky.stop();
   });
 
+  it("applies the plugin's migrations through the given migrate before setup, and reports a failed one", async () => {
+    const calls: string[] = [];
+    const plugin = definePlugin({ name: "ledger", migrations: [{ id: "001", sql: "CREATE TABLE ledger_rows (id int)" }], setup: () => void calls.push("setup") });
+    const host = await startPluginForTest(plugin, { migrate: async (name, migrations) => void calls.push(`${name}:${migrations.map((m) => m.id).join(",")}`) });
+    expect(calls).toEqual(["ledger:001", "setup"]);
+    expect(host.status[0]?.state).toBe("running");
+    const failing = await startPluginForTest(plugin, { migrate: async () => Promise.reject(new Error("relation exists")) });
+    expect(failing.status[0]).toMatchObject({ state: "failed", error: "relation exists" });
+    // Without a migrate (no store), the host says the migrations were not applied and runs the plugin.
+    const bare = await startPluginForTest(plugin);
+    expect(bare.log).toContain("plugin ledger: no store, its 1 migration(s) are not applied");
+    await Promise.all([host.stop(), failing.stop(), bare.stop()]);
+  });
+
   it("refuses names that cannot be a route segment", () => {
     expect(() => definePlugin({ name: "Bad Name" })).toThrow(/lowercase/);
   });

@@ -151,7 +151,7 @@ export function adminRoutes(dcc: Dcc): Hono {
     const body = await parseJson(c, z.array(device));
     if (isResponse(body)) return body;
     const at = dcc.services.now().toISOString();
-    for (const d of body) inventory.restore({ ...(d as Omit<DeviceRecord, "statusChangedAt">), statusChangedAt: at } as DeviceRecord);
+    for (const d of body) inventory.load({ ...(d as Omit<DeviceRecord, "statusChangedAt">), statusChangedAt: at } as DeviceRecord);
     return c.json({ loaded: body.length }, 201);
   });
 

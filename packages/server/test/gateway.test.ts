@@ -159,10 +159,10 @@ describe("the checks of paragraph 134, in order, each with its own response code
     expect(early.code).toBe("E4");
     expect(early.reason).toMatch(/SUPPLIER-B is not registered as IS .* on 2026-11-30/);
     // On the change date the incoming supplier is the registered one: every check passes, and the
-    // transform then finds the body incomplete.
+    // request goes to the CoS party, which this gateway has not been given (device-services-held.test.ts has one).
     const onTheDay = await gateway.send("serviceS", await cos("2026-12-01T00:00:00Z"));
-    expect(onTheDay.code).toBe("E43");
-    expect(onTheDay.reason).toMatch(/^6\.23 .*UpdateSecurityCredentialsCoS/);
+    expect(onTheDay.code).toBe("E45");
+    expect(onTheDay.reason).toMatch(/^6\.23 needs the CoS party/);
   });
 
   it("E40: unsigned, placeholder and tampered signatures; E41: someone else's or an expired certificate", async () => {

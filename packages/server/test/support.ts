@@ -92,26 +92,58 @@ afterAll(async () => {
   await server?.stop();
 });
 
-export async function startTestGateway(options: { commandKeys?: CommandKeys } = {}): Promise<TestGateway> {
+export interface TestGatewayOptions {
+  readonly commandKeys?: CommandKeys;
+  /** The store to keep state in (default: none, or a PostgreSQL database under OPENDCC_TEST_STORE=postgres). */
+  readonly store?: GatewayStore;
+  readonly cosSigningKey?: CryptoKey;
+}
+
+export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
   const smki = await TestSmki.create();
   const dccCertificate = await smki.issue({ eui: DCC_EUI, usage: "ds", commonName: "OpenDCC", roleCode: "04" });
-  const gateway = { clock: new Date("2026-11-23T10:00:00Z") } as TestGateway;
-  const now = () => gateway.clock;
-  const codec = createDuisCodec({ dccKey: { privateKey: dccCertificate.keys.privateKey, certificate: dccCertificate.der }, now });
-  const store = await storeForTest();
-  const dcc = await openDcc({ codec, now, ...(store ? { store } : {}), ...options });
-  open.push(dcc);
-  const app = createApp({ dcc });
-  const certificates = new Map<string, IssuedCertificate>();
+  const gateway = await openTestGateway({ smki, dccCertificate, certificates: new Map(), clock: new Date("2026-11-23T10:00:00Z") }, options.store ?? await storeForTest(), options);
   const users = [
     { userId: SUPPLIER, partyId: "SUPPLIER-A", role: "IS", roleCode: "02" },
     { userId: "90B3D51F30030000", partyId: "SUPPLIER-A", role: "GS", roleCode: "02" },
     { userId: NETWORK_OPERATOR, partyId: "DNO-1", role: "ED", roleCode: "03" },
     { userId: OTHER_USER, partyId: "OTHER-1", role: "OU", roleCode: "06" },
   ];
-  for (const user of users) certificates.set(user.userId, await smki.issue({ eui: user.userId, usage: "ds", commonName: user.partyId, roleCode: user.roleCode }));
+  for (const user of users) gateway.certificates.set(user.userId, await smki.issue({ eui: user.userId, usage: "ds", commonName: user.partyId, roleCode: user.roleCode }));
+  const ok = async (response: Response) => {
+    if (response.status >= 300) throw new Error(`admin call failed: ${response.status} ${await response.text()}`);
+  };
+  await ok(await gateway.admin("POST", "/parties", [
+    { partyId: "SUPPLIER-A", name: "Supplier A" }, { partyId: "DNO-1", name: "Network Operator 1" }, { partyId: "OTHER-1", name: "Other User 1" },
+  ]));
+  await ok(await gateway.admin("POST", "/users", users.map((u) => ({ userId: u.userId, partyId: u.partyId, roles: [u.role], certificates: [{ usage: "xml", pem: gateway.certificates.get(u.userId)!.pem }] }))));
+  return gateway;
+}
+
+/**
+ * A restart: closes the gateway's DCC (and its store) and opens a new one on `store()` (the same data)
+ * with the same keys, users' certificates and clock. Nothing is loaded: it all comes from the store.
+ */
+export async function reopenTestGateway(gateway: TestGateway, store: () => Promise<GatewayStore>, options: TestGatewayOptions = {}): Promise<TestGateway> {
+  open.splice(open.indexOf(gateway.dcc), 1);
+  await gateway.dcc.close();
+  return openTestGateway(gateway, await store(), options);
+}
+
+async function openTestGateway(
+  from: Pick<TestGateway, "smki" | "dccCertificate" | "certificates" | "clock">, store: GatewayStore | undefined, options: TestGatewayOptions,
+): Promise<TestGateway> {
+  const gateway = { clock: from.clock } as TestGateway;
+  const now = () => gateway.clock;
+  const codec = createDuisCodec({ dccKey: { privateKey: from.dccCertificate.keys.privateKey, certificate: from.dccCertificate.der }, now });
+  const dcc = await openDcc({
+    codec, now, ...(store ? { store } : {}),
+    ...(options.commandKeys ? { commandKeys: options.commandKeys } : {}), ...(options.cosSigningKey ? { cosSigningKey: options.cosSigningKey } : {}),
+  });
+  open.push(dcc);
+  const app = createApp({ dcc });
   Object.assign(gateway, {
-    app, dcc, smki, certificates, dccCertificate,
+    app, dcc, smki: from.smki, certificates: from.certificates, dccCertificate: from.dccCertificate,
     admin: async (method: string, path: string, body?: unknown, contentType = "application/json") => app.request(`/admin/v1${path}`, {
       method,
       ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body), headers: { "content-type": contentType } }),
@@ -122,12 +154,5 @@ export async function startTestGateway(options: { commandKeys?: CommandKeys } = 
       return { status: response.status, xml: text, code: /<sr:ResponseCode>([^<]+)</.exec(text)?.[1] ?? null, reason: response.headers.get("x-opendcc-reason") };
     },
   });
-  const ok = async (response: Response) => {
-    if (response.status >= 300) throw new Error(`admin call failed: ${response.status} ${await response.text()}`);
-  };
-  await ok(await gateway.admin("POST", "/parties", [
-    { partyId: "SUPPLIER-A", name: "Supplier A" }, { partyId: "DNO-1", name: "Network Operator 1" }, { partyId: "OTHER-1", name: "Other User 1" },
-  ]));
-  await ok(await gateway.admin("POST", "/users", users.map((u) => ({ userId: u.userId, partyId: u.partyId, roles: [u.role], certificates: [{ usage: "xml", pem: certificates.get(u.userId)!.pem }] }))));
   return gateway;
 }

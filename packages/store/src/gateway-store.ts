@@ -1,7 +1,7 @@
 // The gateway's state in SQL (core's GatewayStore port): the audit trail, RequestID counters,
 // inventory, users, registration data, anomaly thresholds and quarantine. One write = one
 // transaction carrying a whole group commit. The same SQL runs embedded and on a server.
-import type { AuditEntry, Change, GatewaySnapshot, GatewayStore, SharedStore, User } from "@opendcc/core";
+import type { AuditEntry, Change, GatewaySnapshot, GatewayStore, KeptCommand, SharedStore, User } from "@opendcc/core";
 import type { Database, Executor } from "./database.js";
 import { migrate, type Migration } from "./migrate.js";
 import { PostgresSharedStore, sharedSettings, writeAnomalyCounts, writeFeed, type SharedSettings } from "./shared-store.js";
@@ -80,7 +80,22 @@ export const GATEWAY_MIGRATIONS: readonly Migration[] = [
       CREATE TABLE gateway_leases (name text PRIMARY KEY, holder text NOT NULL, expires_at timestamptz NOT NULL);
     `,
   },
+  {
+    // Device commands kept between two steps (core's kept-commands.ts): Pre-Commands awaiting a
+    // signature, commands the DCC holds until their execution date-time (due_at, found by index
+    // and locked by the instance that sends them), commands delivered locally awaiting 8.13.
+    id: "gateway-005-kept-commands",
+    sql: `
+      CREATE TABLE gateway_kept_commands (key text PRIMARY KEY, state text NOT NULL, due_at timestamptz, record jsonb NOT NULL);
+      CREATE INDEX gateway_kept_commands_due ON gateway_kept_commands (due_at) WHERE due_at IS NOT NULL;
+    `,
+  },
 ];
+
+/** A plugin's migrations as the store records them: ids prefixed with the plugin's name. */
+export function pluginMigrations(plugin: string, migrations: readonly Migration[]): Migration[] {
+  return migrations.map((m) => ({ id: `plugin/${plugin}/${m.id}`, sql: m.sql }));
+}
 
 /** How many audit entries a restart brings back into memory (the admin API's recent list). */
 const RECENT_AUDIT = 1000;
@@ -145,6 +160,7 @@ export class SqlGatewayStore implements GatewayStore {
     return {
       load: () => withStore((store) => store.load()),
       write: (changes) => withStore((store) => store.write(changes)),
+      migratePlugin: (plugin, migrations) => withStore((store) => store.migratePlugin(plugin, migrations)),
       close: async () => undefined,
     };
   }
@@ -168,7 +184,13 @@ export class SqlGatewayStore implements GatewayStore {
       outbox: await records("SELECT record FROM gateway_outbox ORDER BY id"),
       endpoints: (await this.db.query<{ user_id: string; url: string }>("SELECT user_id, url FROM gateway_endpoints")).map((row) => ({ userId: row.user_id, url: row.url })),
       schedules: await records("SELECT record FROM gateway_schedules ORDER BY id"),
+      commands: await records("SELECT record FROM gateway_kept_commands ORDER BY key"),
     };
+  }
+
+  /** Applies a plugin's migrations once each, recorded as plugin/<name>/<id> (core's plugin host calls it before setup). */
+  async migratePlugin(plugin: string, migrations: readonly Migration[]): Promise<void> {
+    await migrate(this.db, pluginMigrations(plugin, migrations));
   }
 
   write(changes: readonly Change[]): Promise<void> {
@@ -254,7 +276,20 @@ export async function apply(tx: Executor, change: Change): Promise<void> {
       if (change.url === null) await tx.query("DELETE FROM gateway_endpoints WHERE user_id = $1", [change.userId]);
       else await tx.query("INSERT INTO gateway_endpoints (user_id, url) VALUES ($1, $2) ON CONFLICT (user_id) DO UPDATE SET url = EXCLUDED.url", [change.userId, change.url]);
       return;
+    case "command":
+      await tx.query("INSERT INTO gateway_kept_commands (key, state, due_at, record) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO UPDATE SET record = EXCLUDED.record, due_at = EXCLUDED.due_at",
+        [`${change.command.state}/${change.command.requestId}`, change.command.state, dueAt(change.command), change.command]);
+      return;
+    case "commandReleased":
+      await tx.query("DELETE FROM gateway_kept_commands WHERE key = $1", [change.key]);
+      return;
     case "anomaly":
       return; // summed per bucket by writeAnomalyCounts
   }
+}
+
+// Types only from core: the port's bundle stays free of core's runtime (workerd.test.ts). The key is
+// core's keptKey: state/requestId.
+function dueAt(command: KeptCommand): string | null {
+  return command.state === "future-dated" ? command.dueAt : null;
 }

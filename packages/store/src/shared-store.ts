@@ -14,7 +14,7 @@
 // inserted but it becomes visible at COMMIT, so a reader going by seq could pass a row that
 // commits later with a lower seq. A reader instead takes the rows of transactions below the
 // oldest one still running (pg_snapshot_xmin), which are all finished, and next time starts there.
-import type { AnomalyTotal, Change, CounterClaim, OutboxMessage, Schedule, SharedStore } from "@opendcc/core";
+import type { AnomalyTotal, Change, CounterClaim, KeptCommand, OutboxMessage, Schedule, SharedStore } from "@opendcc/core";
 import type { Database, Executor } from "./database.js";
 import { apply, loadUser, storeUser, type StoredUser } from "./gateway-store.js";
 
@@ -139,6 +139,32 @@ export class PostgresSharedStore implements SharedStore {
       const written: Change[] = [];
       for (const { record } of due) {
         const changes = await run(record); // the schedule moved on, and its answer queued
+        for (const change of changes) await apply(tx, change);
+        written.push(...changes);
+      }
+      await writeFeed(tx, this.instanceId, written);
+      return written;
+    });
+  }
+
+  releaseCommand(key: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const deleted = await tx.query("DELETE FROM gateway_kept_commands WHERE key = $1 RETURNING key", [key]);
+      if (deleted.length === 0) return false;
+      await writeFeed(tx, this.instanceId, [{ kind: "commandReleased", key }]);
+      return true;
+    });
+  }
+
+  runDueCommands(now: Date, run: (command: Extract<KeptCommand, { state: "future-dated" }>) => Promise<readonly Change[]>): Promise<readonly Change[]> {
+    return this.db.transaction(async (tx) => {
+      // As for schedules: a command another instance is sending is locked, so skipped here, and
+      // gone when this statement next looks.
+      const due = await tx.query<{ key: string; record: Extract<KeptCommand, { state: "future-dated" }> }>(
+        "SELECT key, record FROM gateway_kept_commands WHERE due_at <= $1 ORDER BY due_at, key LIMIT 100 FOR UPDATE SKIP LOCKED", [now]);
+      const written: Change[] = [];
+      for (const { key, record } of due) {
+        const changes: Change[] = [{ kind: "commandReleased", key }, ...await run(record)];
         for (const change of changes) await apply(tx, change);
         written.push(...changes);
       }

@@ -5,9 +5,11 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join, relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { createDuisCodec, openDcc } from "@opendcc/core";
 import { TestSmki, toPem } from "@opendcc/gbcs";
 import { exportPrivateKey, importPrivateKey, pemToDer } from "@opendcc/kernel";
+import { startPlugins } from "@opendcc/server";
 import { startNodeServer } from "@opendcc/server/node";
 import { SqlGatewayStore } from "@opendcc/store";
 import { openDatabase } from "@opendcc/store/open";
@@ -21,9 +23,13 @@ export interface StartOptions {
   readonly runtime: string | undefined;
   readonly store: string | undefined;
   readonly data: string | undefined;
+  /** Plugin modules to start, comma-separated (package names or paths; each default-exports a plugin). */
+  readonly plugins?: string | undefined;
 }
 
 const DCC_EUI = "90B3D51F30000002";
+
+type Plugin = Parameters<typeof startPlugins>[1][number];
 
 function integer(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -74,6 +80,7 @@ export function fromEnvironment(options: StartOptions, env: NodeJS.ProcessEnv = 
     runtime: options.runtime ?? env.OPENDCC_RUNTIME,
     store: options.store ?? env.OPENDCC_DATABASE_URL,
     data: options.data ?? env.OPENDCC_DATA,
+    plugins: options.plugins ?? env.OPENDCC_PLUGINS,
   };
 }
 
@@ -91,12 +98,14 @@ export async function start(given: StartOptions): Promise<number> {
   if (runtime === "workerd" && !options.store && existsSync(join(dataDir, "keys", "dcc-xml.key"))) {
     throw new UsageError(`${dataDir} holds an earlier DCC's keys; on workerd without --store, start with a new --data folder`);
   }
+  if (runtime === "workerd" && options.plugins) throw new UsageError("plugins run on Node only for now (--runtime node)");
+  const plugins = await loadPlugins(options.plugins);
   const keys = await keysFor(dataDir, premises);
   const example = join(dataDir, "examples", "read-inventory.xml");
   await mkdir(join(dataDir, "examples"), { recursive: true });
   await writeFile(example, readInventoryExample());
 
-  const running = runtime === "node" ? await startOnNode(port, dataDir, options.store, keys) : await startOnWorkerd(port, options.store, keys);
+  const running = runtime === "node" ? await startOnNode(port, dataDir, options.store, keys, plugins) : await startOnWorkerd(port, options.store, keys);
   const show = (path: string) => {
     const short = relative(process.cwd(), path);
     return short === "" ? "." : short.startsWith("..") ? path : short;
@@ -130,7 +139,7 @@ interface Running {
   stop(): Promise<void>;
 }
 
-async function startOnNode(port: number, dataDir: string, storeUrl: string | undefined, keys: Keys): Promise<Running> {
+async function startOnNode(port: number, dataDir: string, storeUrl: string | undefined, keys: Keys, plugins: readonly Plugin[]): Promise<Running> {
   // The embedded store lives in the data folder unless --store names another (postgres://...).
   const store = await SqlGatewayStore.open(await openDatabase(storeUrl ?? join(dataDir, "db")));
   const codec = createDuisCodec({ dccKey: { privateKey: await importKey(keys.dccKeyPem), certificate: keys.dccCertPem } });
@@ -139,11 +148,13 @@ async function startOnNode(port: number, dataDir: string, storeUrl: string | und
     loadDemo(dcc, keys.demo);
     await dcc.commit();
   }
-  const server = await startNodeServer({ dcc, port });
+  // Their migrations run in the store first; a devices plugin's transport carries the commands.
+  const host = await startPlugins(dcc, plugins);
+  const server = await startNodeServer({ dcc, port, plugins: host });
   return {
     url: server.url,
     store: storeUrl ? "PostgreSQL server" : `embedded, in ${join(dataDir, "db")}`,
-    stop: () => server.close().then(() => dcc.close()),
+    stop: () => server.close().then(() => host.stop()).then(() => dcc.close()),
   };
 }
 
@@ -160,6 +171,25 @@ async function startOnWorkerd(port: number, storeUrl: string | undefined, keys: 
     store: storeUrl ? "PostgreSQL server" : "the isolate's memory (gone when it stops; use --store postgres://... to keep it)",
     stop: () => worker.stop(),
   };
+}
+
+/** Each module's default export (or its `plugin` export) is a plugin definition. */
+async function loadPlugins(list: string | undefined): Promise<Plugin[]> {
+  const specifiers = (list ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const plugins: Plugin[] = [];
+  for (const specifier of specifiers) {
+    const url = /^[./]/.test(specifier) ? pathToFileURL(resolve(specifier)).href : specifier;
+    let module: { default?: unknown; plugin?: unknown };
+    try {
+      module = await import(url) as typeof module;
+    } catch (error) {
+      throw new UsageError(`plugin "${specifier}" cannot be loaded: ${(error as Error).message}`);
+    }
+    const plugin = (module.default ?? module.plugin) as Plugin | undefined;
+    if (!plugin || typeof plugin.name !== "string") throw new UsageError(`plugin "${specifier}" exports no plugin definition (default export with a name)`);
+    plugins.push(plugin);
+  }
+  return plugins;
 }
 
 function importKey(pem: string): Promise<CryptoKey> {
