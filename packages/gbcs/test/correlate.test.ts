@@ -10,7 +10,7 @@ import {
   ACCESS_CONTROL_BROKER, CorrelateError, KeyRing, TransformError, correlate, headerOf, transformRequest, type ServiceNode, type TransformInput,
 } from "../src/index.js";
 import { describeWithFixtures, fixturesDir, keystoreFiles } from "../../../test/support/fixtures.js";
-import { checkPair, fixtureDeviceType, sampleText, transformPairs, type TransformPair } from "./support/transform-pairs.js";
+import { checkPair, dccFacts, fixtureDeviceType, sampleText, transformPairs, type TransformPair } from "./support/transform-pairs.js";
 
 /** A DUIS sample as the transform's input, on the fixture estate's device types. */
 function inputOf(sample: string, useCase: string): TransformInput {
@@ -71,7 +71,11 @@ describeWithFixtures("correlate against the RTDS", () => {
     for (const pair of matched) {
       const vector = vectorBytes(pair.vector);
       // the meter's build is the inventory's to know; the RTDS names it in the file name
-      const input = { ...withVectorCounter(inputOf(pair.sample, pair.useCase), vector), ...(/_TWIN_/.test(pair.vector) ? { meterVariant: "twin-element" as const } : {}) };
+      const request = inputOf(pair.sample, pair.useCase);
+      const input = {
+        ...withVectorCounter(request, vector), ...dccFacts(request.srv, vector),
+        ...(/_TWIN_/.test(pair.vector) ? { meterVariant: "twin-element" as const } : {}),
+      };
       const differences = await correlate(input, vector);
       if (differences.length > 0) disagreeing.push(`${pair.vector}: ${JSON.stringify(differences)}`);
     }
@@ -84,8 +88,8 @@ describeWithFixtures("correlate against the RTDS", () => {
     const electricity = inputOf("ECS01a_1.1.1_IMMEDIATE_BLOCK_SUCCESS_REQUEST_DUIS.XML", "ECS01a");
     const pricePath = ["PriceElements", "ElectricityPriceElements", "BlockTariff", "BlockPrices", "BlockPrice"];
     const changed = transformRequest({ ...electricity, body: withText(electricity.body, pricePath, "1362") }).apdu;
-    // Block 1's first price: entry 48 of the block charge's table, [index, price] (after the 48 TOU entries)
-    expect(await correlate(electricity, changed)).toEqual([{ field: "payload.requests[14].value[2][48][1]", request: 1361, preCommand: 1362 }]);
+    // Block 1's first price: entry 48 of the price matrix's charge table (after the 48 TOU entries)
+    expect(await correlate(electricity, changed)).toEqual([{ field: "payload.requests[14].value.charges[48].price", request: 1361, preCommand: 1362 }]);
 
     const gas = inputOf("GCS01b_1.2.1_FUTURE_DATED_BLOCK_SUCCESS_REQUEST_DUIS.XML", "GCS01b");
     const gasChanged = transformRequest({ ...gas, body: withText(gas.body, ["PriceElements", "GasPriceElements", "BlockTariff", "BlockPrice"], "9601") }).apdu;

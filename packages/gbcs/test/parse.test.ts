@@ -96,7 +96,7 @@ describeWithFixtures("parseGbcs on the RTDS", () => {
       timestamp: "2030-01-15T09:00:00Z",
       deferredCommand: {
         messageCode: "0x0019", useCase: "ECS01a", originatorCounter: 1008,
-        classId: 9000, className: "GbcsExtendedData", obis: "0-0:94.44.2.0", object: "0-0:94.44.2.0", attributeId: 6, attribute: "activatePassiveValueTime",
+        classId: 9000, className: "GbcsExtendedData", obis: "0-0:94.44.2.0", object: "currencyUnit", attributeId: 6, attribute: "activatePassiveValueTime",
       },
     });
   });

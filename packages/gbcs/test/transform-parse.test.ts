@@ -13,8 +13,6 @@ import { fixtureDeviceType, ownRequestNames, sampleText } from "./support/transf
 
 /** Where an encoder writes a DUIS decimal as an integer of fixed decimal places (the exponent). */
 const DECIMAL_PLACES: Readonly<Record<string, number>> = {
-  ConversionFactor: 5, // gas-device.ts CONVERSION_FACTOR_DECIMALS
-  CalorificValue: 1, // gas-device.ts CALORIFIC_VALUE_DECIMALS
   UncontrolledGasFlowRateDecimal: 4, // gas-device.ts GCS24a
   NormalLimitedDutyCycleThreshold: 2, // chf.ts hundredths
   LimitedCriticalDutyCycleThreshold: 2,
@@ -122,6 +120,8 @@ function addForms(text: string, seen: Seen): void {
   if (zigbeeDate) addDate(seen, ...(zigbeeDate.slice(1, 4).map((part) => (part === "*" ? 0xffff : Number(part))) as [number, number, number]));
   const hhmm = /^(\d{2}):(\d{2})$/.exec(text);
   if (hhmm) seen.texts.add(`time ${hhmm[1]}:${hhmm[2]}:00`);
+  const cosemTime = /^(\d{2}):(\d{2}):(\d{2})$/.exec(text);
+  if (cosemTime) seen.texts.add(`time ${text}`);
   if (!/^([0-9A-F]{2})+$/.test(text)) return;
   const bytes = text.match(/../g)!.map((pair) => Number.parseInt(pair, 16));
   if (bytes.length === 4 && bytes[0]! < 24 && bytes[1]! < 60 && bytes[2]! < 60) {
@@ -143,11 +143,11 @@ function addDate(seen: Seen, year: number, month: number, day: number): void {
 const CANCELLATION = Date.parse("3000-12-31T00:00:00Z");
 
 /**
- * How each family writes "no execution time" for a cancellation: COSEM's all-unspecified
- * date-time, the ASN.1 end of time, ZigBee's 0xFFFFFFFF (a null time field, or that instant).
+ * How each family writes "no execution time" for a cancellation: a COSEM activation time of
+ * "never" (all FF) or an all-unspecified date-time, the ASN.1 end of time, ZigBee's 0xFFFFFFFF (a null time field, or that instant).
  */
 function cancelled(seen: Seen): boolean {
-  return ["*-*-*T*:*:*Z", "9999-12-31T23:59:59Z", "2136-02-07T06:28:15Z"].some((text) => seen.texts.has(text))
+  return ["never", "*-*-*T*:*:*Z", "9999-12-31T23:59:59Z", "2136-02-07T06:28:15Z"].some((text) => seen.texts.has(text))
     || [...seen.texts].some((text) => /^null \w*Time$/.test(text));
 }
 

@@ -121,7 +121,7 @@ describeWithFixtures("ECS01a from the RTDS vectors", () => {
     const [response] = await t.take();
     expect(response?.protection?.checked).toEqual(["signature"]);
     expect(contentHex(response!.bytes)).toBe(contentHex(rtds("1.1.1_ECS01a/ECS01a_1.1.1_IMMEDIATE_TOU_SUCCESS_RESPONSE_GBCS.HEX")));
-    expect(t.devices.device(ESME).tariff.values["20/0-0:13.0.0.255/7"]).toEqual([["77696E746572", "2014-10-27T00:00:00Z", "01"], ["73756D6D6572", "2015-03-29T00:00:00Z", "02"]]);
+    expect(t.devices.device(ESME).tariff.values["20/0-0:13.0.0.255/7"]).toEqual([{ name: "winter", start: "2014-10-27T00:00:00Z", weekName: "01" }, { name: "summer", start: "2015-03-29T00:00:00Z", weekName: "02" }]);
     const immediateTariff = t.devices.device(ESME).tariff;
 
     const future = preCommandOf(rtds("1.1.1_ECS01a/ECS01a_1.1.1_FUTURE_DATED_TOU_BLOCK_SUCCESS_PRECOMMAND_GBCS.HEX"));

@@ -37,6 +37,19 @@ export function cosemDate(bytes: Uint8Array): string {
   return `${year === 0xffff ? "*" : pad(year, 4)}-${special(month) ?? field(month, 0xff)}-${special(day) ?? field(day, 0xff)}`;
 }
 
+const DAYS_OF_WEEK = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
+
+/**
+ * A COSEM date inside a structure (special days, schedules, billing dates): the date text, or
+ * { date, dayOfWeek } when the day of the week is given too (weekday FF = not given).
+ */
+export function cosemDateValue(bytes: Uint8Array): string | { date: string; dayOfWeek: string } {
+  const text = cosemDate(bytes);
+  const weekday = bytes[4] as number;
+  const day = DAYS_OF_WEEK[weekday - 1];
+  return day ? { date: text, dayOfWeek: day } : text;
+}
+
 /** A 4-byte COSEM time: hour minute second hundredths. */
 export function cosemTime(bytes: Uint8Array): string {
   const [hour = 0, minute = 0, second = 0, hundredths = 0xff] = bytes;
@@ -59,4 +72,17 @@ export function cosemDateTime(bytes: Uint8Array): string {
 /** Seconds since 2000-01-01 UTC (GBCS UTC times in profiles and range selections) as ISO 8601. */
 export function secondsSince2000(seconds: number): string {
   return new Date(Date.UTC(2000, 0, 1) + seconds * 1000).toISOString().replace(".000Z", "Z");
+}
+
+/**
+ * An activation date-time (calendar, charge, account, GBCS extended data): GBCS writes all nine
+ * date and time bytes 00 for "activate now" and FF for "never" (a cancelled future-dated change),
+ * each with deviation 8000 and status FF; any other value is a date-time.
+ */
+export function cosemActivationTime(bytes: Uint8Array): string {
+  const dateAndTime = bytes.subarray(0, 9);
+  const marker = bytes[9] === 0x80 && bytes[10] === 0x00 && bytes[11] === 0xff;
+  if (marker && dateAndTime.every((byte) => byte === 0x00)) return "now";
+  if (marker && dateAndTime.every((byte) => byte === 0xff)) return "never";
+  return cosemDateTime(bytes);
 }

@@ -5,6 +5,7 @@
 import { toHex } from "@opendcc/kernel";
 import { alertMeaning, formatAlertCode } from "./alert-codes.js";
 import { attributeName, cosemClass, methodName, unitSymbol } from "./cosem-classes.js";
+import { classAttributeValue } from "./cosem-values.js";
 import { secondsSince2000 } from "./cosem-time.js";
 import { numberOf, plain, type DlmsData } from "./dlms-data.js";
 import { obisName } from "./obis-names.js";
@@ -72,16 +73,19 @@ export function generic(data: DlmsData): ParsedValue {
   return plain(data);
 }
 
+/** The attributes holding an object's value: 2, and a GBCS extended data object's passive value (4). */
+const isValueAttribute = (classId: number, id: number): boolean => id === 2 || (classId === 9000 && id === 4);
+
 const isLog = (obis: string): boolean => /^0-\d+:99\.98\.\d+\.255$/.test(obis);
 const isProfile = (classId: number, id: number): boolean => classId === 7 && id === 2;
 
 /** The named value of attribute `id` of an object. */
 export function attributeValue(classId: number, obis: string, id: number, data: DlmsData): ParsedValue {
-  if (data.type === "octetString" && obisName(obis)?.text) return String.fromCharCode(...data.bytes);
+  if (data.type === "octetString" && obisName(obis)?.text && isValueAttribute(classId, id)) return String.fromCharCode(...data.bytes);
   if (isProfile(classId, id) && (data.type === "array" || data.type === "compactArray")) {
     return data.items.map((entry) => profileEntry(entry, isLog(obis)));
   }
-  return generic(data);
+  return classAttributeValue(classId, id, data) ?? generic(data);
 }
 
 /**

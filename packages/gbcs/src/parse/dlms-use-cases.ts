@@ -1,8 +1,7 @@
 // The COSEM attributes and methods each DLMS use case's command addresses, by message code (GBCS
 // use-case definitions; the lists equal the commands of every RTDS 4.5.0 vector, which a test
 // checks). A GBCS ACCESS.response does not echo what was asked, so a response's i-th result is
-// named after the i-th entry here. Codes whose command layout varies with the request (ECS46a,
-// ECS46c, ECS47, ECS57, ECS47a, ECS47e) are left out: their results stay unnamed, never misnamed.
+// named after the i-th entry here.
 //
 // Each entry: "<service> <class id> <OBIS> <attribute or method id>", service = get | set | action
 // | select (get-with-selection); a Data Protection action lists the protected attributes it reads
@@ -120,6 +119,53 @@ const TABLE: readonly (readonly [number, readonly string[]])[] = [
   [0x0048, ["select 7 0-0:99.98.0.255 2"]],
 ];
 
+/**
+ * Codes whose command layout varies with the request: every layout their encoder can write
+ * (packages/gbcs/src/transform/use-cases, esme-more-load.ts and esme-more-config.ts). A response
+ * is named after the layouts with its number of results and services: a result the candidates
+ * agree on fully is named fully, one they agree on only in class and attribute is named without
+ * its object, anything else stays unnamed, never misnamed.
+ */
+const SWITCHES = [1, 2, 3, 4, 5] as const;
+const subsets = <T>(items: readonly T[]): T[][] => items.reduce<T[][]>((all, item) => [...all, ...all.map((set) => [...set, item])], [[]]);
+/** Per switch n, 0-0:94.44.(116 + n).x holds its activation/deactivation durations or times (x = 1-4). */
+const auxObject = (n: number, x: number): string => `0-0:94.44.${116 + n}.${x}`;
+
+const VARIABLE: readonly (readonly [number, readonly (readonly string[])[]])[] = [
+  // ECS46a: a label (visible string) for each switch the request names.
+  [0x0053, subsets(SWITCHES).filter((set) => set.length > 0).map((set) => set.map((n) => `set 1 0-0:94.44.0.${10 + n} 2`))],
+  // ECS46c: an identity for each switch named, then special days, schedule and both activation times.
+  [0x0054, subsets(SWITCHES).map((set) => [
+    ...set.map((n) => `set 1 0-0:94.44.0.${20 + n} 2`),
+    "set 11 0-1:11.0.3.255 2", "set 10 0-1:12.0.2.255 2", "set 9000 0-0:94.44.128.26 6", "set 9000 0-0:94.44.128.35 6",
+  ])],
+  // ECS47: activate (duration x = 1) or deactivate (x = 2) switch n, or reset it (the script alone).
+  [0x0055, [
+    ...SWITCHES.flatMap((n) => [1, 2].map((x) => [`set 1 ${auxObject(n, x)} 2`, "action 9 0-0:10.0.103.255 1"])),
+    ["action 9 0-0:10.0.103.255 1"],
+  ]],
+  // ECS57: the reset method of each maximum demand register named.
+  [0x005a, subsets(["1-0:1.6.0.255", "1-0:1.6.1.255", "1-0:2.6.0.255"]).filter((set) => set.length > 0).map((set) => set.map((obis) => `action 4 ${obis} 1`))],
+  // ECS47a / ECS47e: controller n's start and end times, then its script table.
+  [0x011e, SWITCHES.map((n) => [`set 1 ${auxObject(n, 1)} 2`, `set 1 ${auxObject(n, 2)} 2`, "action 9 0-0:10.0.103.255 1"])],
+  [0x011f, SWITCHES.map((n) => [`set 1 ${auxObject(n, 3)} 2`, `set 1 ${auxObject(n, 4)} 2`, "action 9 0-0:10.0.107.255 1"])],
+];
+
+/**
+ * Protected answers whose command no RTDS vector or encoder gives (so the attribute read is not
+ * known), named by the values they carry. ECS19 (Read ESME Prepayment Registers, SRV 4.3) answers
+ * one structure of six double-longs, in the order the gas meter's answer to the same SRV lists the
+ * same six registers (GCS14, transform/use-cases/gas-reads.ts).
+ */
+const PROTECTED_VALUES: ReadonlyMap<number, readonly string[]> = new Map([
+  [0x002d, ["accumulatedDebt", "emergencyCreditBalance", "meterBalance", "paymentDebt", "timeDebt1", "timeDebt2"]],
+]);
+
+/** The names of the values in a protected answer of this message code, when only they are known. */
+export function protectedValueNames(messageCode: number): readonly string[] | undefined {
+  return PROTECTED_VALUES.get(messageCode);
+}
+
 export interface UseCaseSpec {
   readonly service: "get" | "set" | "action" | "getWithSelection";
   readonly classId: number;
@@ -144,8 +190,14 @@ function parseEntry(text: string): UseCaseSpec {
 }
 
 const BY_CODE = new Map(TABLE.map(([code, specs]) => [code, specs.map(parseEntry)]));
+const VARIABLE_BY_CODE = new Map(VARIABLE.map(([code, layouts]) => [code, layouts.map((specs) => specs.map(parseEntry))]));
 
 /** What the command of this message code asks for, when its layout is fixed. */
 export function useCaseSpecs(messageCode: number): readonly UseCaseSpec[] | undefined {
   return BY_CODE.get(messageCode);
+}
+
+/** Every layout the command of this message code can have, when it varies with the request. */
+export function useCaseLayouts(messageCode: number): readonly (readonly UseCaseSpec[])[] | undefined {
+  return VARIABLE_BY_CODE.get(messageCode);
 }

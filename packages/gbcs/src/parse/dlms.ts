@@ -8,7 +8,8 @@ import { readDlmsApdu, type AccessRequest, type AccessResponse, type DataNotific
 import {
   attributeRef, attributeValue, generic, hexOf, methodRef, objectRef, obisOf, scaled, selectiveAccess,
 } from "./dlms-names.js";
-import { useCaseSpecs, type UseCaseSpec } from "./dlms-use-cases.js";
+import { protectedValueNames, useCaseLayouts, useCaseSpecs, type UseCaseSpec } from "./dlms-use-cases.js";
+import { attributeName, cosemClass, methodName } from "./cosem-classes.js";
 import { formatMessageCode, messageCodeInfo } from "../message-codes.js";
 import { Reader } from "./reader.js";
 import { GbcsParseError, type ParsedPayload, type ParsedValue, type PayloadContext } from "./types.js";
@@ -111,17 +112,47 @@ const RESULTS: Readonly<Record<number, string>> = {
 const sameService = (asked: UseCaseSpec["service"], answered: string): boolean =>
   answered === (asked === "getWithSelection" ? "get" : asked);
 
+/** A result whose possible layouts agree on its class and attribute or method, not on its object. */
+interface ClassOnly {
+  readonly classId: number;
+  readonly id: number;
+}
+
+/**
+ * What each result answers: the echoed specs, else the command's layout when it fits exactly
+ * (same count, same services), else what every fitting layout of a variable command agrees on.
+ */
+function answered(apdu: AccessResponse, messageCode: number): readonly (Target | ClassOnly | undefined)[] {
+  if (apdu.specs) return apdu.specs;
+  const fits = (specs: readonly UseCaseSpec[]) =>
+    specs.length === apdu.results.length && specs.every((spec, i) => sameService(spec.service, apdu.results[i]?.service ?? ""));
+  const known = useCaseSpecs(messageCode);
+  if (known) return fits(known) ? known : [];
+  const layouts = (useCaseLayouts(messageCode) ?? []).filter(fits);
+  if (layouts.length === 0) return [];
+  return apdu.results.map((_, i) => {
+    const [first, ...others] = layouts.map((specs) => specs[i] as UseCaseSpec) as [UseCaseSpec, ...UseCaseSpec[]];
+    if (others.every((spec) => spec.classId === first.classId && spec.obis === first.obis && spec.id === first.id)) return first;
+    return others.every((spec) => spec.classId === first.classId && spec.id === first.id) ? { classId: first.classId, id: first.id } : undefined;
+  });
+}
+
+const isTarget = (target: Target | ClassOnly): target is Target => "obis" in target;
+
+function classOnlyRef(service: string, { classId, id }: ClassOnly): Fields {
+  const className = cosemClass(classId)?.name ?? null;
+  return service === "action" ? { classId, className, methodId: id, method: methodName(classId, id) } : { classId, className, attributeId: id, attribute: attributeName(classId, id) };
+}
+
 function responses(apdu: AccessResponse, context: PayloadContext): Fields {
-  const known = useCaseSpecs(context.messageCode);
-  const echoed: readonly Target[] | null = apdu.specs;
-  // Name results after the command's layout only when it fits exactly: same count, same services.
-  const asked = echoed ?? (known && known.length === apdu.results.length && known.every((spec, i) => sameService(spec.service, apdu.results[i]?.service ?? "")) ? known : null);
+  const asked = answered(apdu, context.messageCode);
   const registers: Fields = {};
   const results = apdu.results.map((result, i) => {
     const data = apdu.data[i] as DlmsData;
-    const target = asked?.[i];
+    const target = asked[i];
     const named: Fields = { service: result.service, result: RESULTS[result.result] ?? `result${result.result}`, resultCode: result.result };
-    if (!target) {
+    if (!target || !isTarget(target)) {
+      if (target) Object.assign(named, classOnlyRef(result.service, target));
       named.value = protectedOrGeneric(data, undefined, context);
       return named;
     }
@@ -193,9 +224,16 @@ function protectedOrGeneric(data: DlmsData, target: Target | undefined, context:
       return { ...attributeRef(classId, obis, id), value: attributeValue(classId, obis, id, item) };
     });
   } else {
-    out.attributes = value.type === "structure" ? value.items.map((item) => ({ value: generic(item) })) : [{ value: generic(value) }];
+    out.attributes = value.type === "structure" ? value.items.map((item) => ({ value: namedValues(item, context) ?? generic(item) })) : [{ value: generic(value) }];
   }
   return out;
+}
+
+/** A protected value known only by what it holds (dlms-use-cases.ts `protectedValueNames`): a structure of those values. */
+function namedValues(data: DlmsData, context: PayloadContext): Fields | null {
+  const names = protectedValueNames(context.messageCode);
+  if (!names || data.type !== "structure" || data.items.length !== names.length || data.items.some((item) => numberOf(item) === null)) return null;
+  return Object.fromEntries(names.map((name, i) => [name, numberOf(data.items[i])]));
 }
 
 /** DATA-NOTIFICATION alerts: structure { alert code, timestamp, use-case items... } (gbcs.md section 4). */

@@ -72,6 +72,10 @@ export function readAttributesResponse(cursor: GbzCursor, cluster: ClusterSpec |
     attributes.push(record);
   }
   if (cluster?.name === "metering") addScaledValues(attributes);
+  if (cluster?.name === "price") {
+    addTrailingDigits(attributes, "0x0302", "0x0303");
+    addTrailingDigits(attributes, "0x0304", "0x0306");
+  }
   return { attributes };
 }
 
@@ -115,4 +119,14 @@ export function defaultResponse(cursor: GbzCursor, cluster: ClusterSpec | undefi
   const status = cursor.u8("default response status");
   const answered = toClient ? cluster?.toServer[commandId] : cluster?.toClient[commandId];
   return { respondsToCommandId: commandId, respondsTo: answered?.name ?? null, status: named(status, ZCL_STATUS) };
+}
+
+// Price cluster conversion factor (0x0302) and calorific value (0x0304) are integers whose trailing
+// digit attribute (0x0303, 0x0306; digits in the high nibble, ZSE D.4.2.2.3) places the decimal
+// point: when both come in the same response, the value gets its scaledValue.
+function addTrailingDigits(attributes: Fields[], valueId: string, digitsId: string): void {
+  const record = attributes.find((entry) => entry["id"] === valueId);
+  const digits = attributes.find((entry) => entry["id"] === digitsId)?.["value"];
+  if (!record || typeof record["value"] !== "number" || typeof digits !== "number") return;
+  record["scaledValue"] = Number((record["value"] / 10 ** (digits >> 4)).toPrecision(15));
 }

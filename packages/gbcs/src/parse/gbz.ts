@@ -178,6 +178,8 @@ function readZclPayload(
   } else if (command) {
     fields = readLayout(payload, command.fields, `${what} ${command.name}`);
     if (command.name === "getSampledDataResponse") timestampSamples(fields);
+    applyTrailingDigits(fields, "conversionFactor", "conversionFactorTrailingDigits");
+    applyTrailingDigits(fields, "calorificValue", "calorificValueTrailingDigits");
   } else {
     // Unknown cluster or command: the structure is known, the meaning is not.
     return { payloadHex: toHex(payload.rest()) };
@@ -203,4 +205,14 @@ function timestampSamples(fields: Fields): void {
     time: new Date(startMs + i * interval * 1000).toISOString().replace(".000Z", "Z"),
     value,
   }));
+}
+
+// Publish Conversion Factor and Publish Calorific Value (ZSE D.4.2.4.3-4) send an integer and how
+// many of its digits lie after the decimal point: the field is the value itself (the digits stay
+// beside it, so the integer sent is still known).
+function applyTrailingDigits(fields: Fields, name: string, digitsName: string): void {
+  const raw = fields[name];
+  const digits = fields[digitsName];
+  if (typeof raw !== "number" || typeof digits !== "number") return;
+  fields[name] = Number((raw / 10 ** digits).toPrecision(15));
 }

@@ -10,7 +10,9 @@ import { at, defineUseCase, list } from "./types.js";
 
 /** GBCS extended data object whose attribute 6 is the activation time the alert names. */
 const ACTIVATION = { classId: 9000, obis: "00005E2C0200", attribute: 6 } as const;
-const NOW = "0000000000000000008000FF";
+/** Parse names an activation time "now" (all zero), "never" (a cancellation) or an ISO date-time. */
+const NOW = "now";
+const NEVER = "never";
 
 export const ECS01a = defineUseCase({
   name: "ECS01a", messageCode: 0x0019, kinds: ["ESME"], critical: true, roles: [ROLE.supplier], dateTime: true,
@@ -28,7 +30,7 @@ export const ECS01a = defineUseCase({
     }
     const estate = context.estate;
     const hot = estate.hotState(context.index);
-    if (typeof activation === "string" && activation.includes("*")) {
+    if (activation === NEVER || (typeof activation === "string" && activation.includes("*"))) {
       // Cancellation: drop the tariff this supplier has pending.
       const kept = hot.pending.filter((p) => !(p.action.kind === "tariff" && p.messageCode === ECS01a.messageCode));
       hot.pending.splice(0, hot.pending.length, ...kept);
