@@ -9,6 +9,7 @@ export const REFERENCE_ESTATE: Readonly<Record<string, DeviceType>> = {
   "00DB1234567890A2": "CHF",
   "00DB1234567890A3": "GPF",
   "00DB1234567890A4": "PPMID",
-  "00DB1234567890A5": "IHD",
+  // a Type 1 device: the RTDS sends it a critical join (CS03A2Critical) and a firmware version read (CS08)
+  "00DB1234567890A5": "HCALCS",
   "00DB1234567890A6": "ESME",
 };

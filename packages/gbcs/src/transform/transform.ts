@@ -60,7 +60,8 @@ export function transformRequest(input: TransformInput): TransformResult {
     dateTime: null,
     otherInfo: otherInformation(messageCode, choice),
   }, (content) => encoder.write(content, context)));
-  return { useCase: encoder.chosenUseCase?.(context) ?? encoder.useCase, messageCode, critical, apdu };
+  const useCase = encoder.chosenUseCase?.(context) ?? encoder.useCase;
+  return { useCase, messageCode, critical, apdu, ...(encoder.signedByAcb?.(context) ? { signedByAcb: true as const } : {}) };
 }
 
 /** Message code, then the supplementary fields when present (gbcs.md 2b). */

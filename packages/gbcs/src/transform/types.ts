@@ -33,6 +33,25 @@ export interface TransformInput {
   readonly useCase?: string | undefined;
   /** An electricity meter's build, where the command differs by it (the inventory knows). Default: single element. */
   readonly meterVariant?: "single-element" | "twin-element" | "polyphase" | undefined;
+  /**
+   * The device a join names (OtherDeviceID), as the DCC knows it: its type from the Smart Metering
+   * Inventory and, for a Method C join, its certificate from the SMKI repository. DUIS carries
+   * only the ID, GBCS the type (and certificate) too (CS03A1/A2/B/C).
+   */
+  readonly otherDevice?: OtherDevice | undefined;
+  /**
+   * The Customer Identification Number the DCC generated for a Request Customer Identification
+   * Number (SRV 9.1): the command carries it, the DUIS request does not.
+   */
+  readonly customerIdentificationNumber?: string | undefined;
+}
+
+/** Another device named in a command, as the inventory and SMKI know it. */
+export interface OtherDevice {
+  /** CAD: a Consumer Access Device, a Type 2 device as the IHD is. */
+  readonly deviceType: DeviceType | "CAD";
+  /** Its Device Certificate (DER), where the command carries it (Method C joins). */
+  readonly certificate?: Uint8Array | undefined;
 }
 
 /** One element of a DUIS body: the shape of @opendcc/duis's DuisNode. */
@@ -54,6 +73,12 @@ export interface TransformResult {
    * Pre-Command; otherwise append the empty signature (00) and MAC it (protectApdu).
    */
   readonly apdu: Uint8Array;
+  /**
+   * Set where the Access Control Broker signs the command itself (a non-critical join or unjoin
+   * it sends to a PPMID or HCALCS): append the ACB's signature (40 + 64 bytes), not the empty
+   * field, before the MAC.
+   */
+  readonly signedByAcb?: true;
 }
 
 /** What an encoder sees: the request's fields and the values derived from its header. */
@@ -96,6 +121,8 @@ export interface UseCaseEncoder {
   readonly messageCode: number | ((context: EncodeContext) => number);
   readonly critical: boolean | ((context: EncodeContext) => boolean);
   readonly header?: (context: EncodeContext) => HeaderChoice;
+  /** Whether the Access Control Broker signs the command (TransformResult.signedByAcb). */
+  readonly signedByAcb?: (context: EncodeContext) => boolean;
   /** Writes the content payload (DLMS, GBZ or ASN.1) of the command. */
   write(writer: GbcsWriter, context: EncodeContext): void;
 }

@@ -119,7 +119,11 @@ describeWithFixtures("derived test requests", () => {
   it("have names of their own, from samples that exist", () => {
     const names = DERIVED_REQUESTS.map((request) => request.name);
     expect(new Set(names).size).toBe(names.length);
-    expect(names.filter((name) => existsSync(join(ownRequestsDir, name)) || existsSync(join(fixturesDir, "duis", name)))).toEqual([]);
+    expect(names.filter((name) => existsSync(join(ownRequestsDir, name)))).toEqual([]);
+    // only a correction of a fixture sample takes its name, and only with the reason
+    const named = (request: (typeof DERIVED_REQUESTS)[number]) => existsSync(join(fixturesDir, "duis", request.name));
+    expect(DERIVED_REQUESTS.filter((request) => named(request) !== (request.corrects !== undefined)).map((request) => request.name)).toEqual([]);
+    expect(DERIVED_REQUESTS.filter((request) => request.corrects !== undefined && request.from !== request.name).map((request) => request.name)).toEqual([]);
     expect(DERIVED_REQUESTS.filter((request) => !existsSync(join(fixturesDir, "duis", request.from))).map((request) => request.from)).toEqual([]);
   });
 

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { concatBytes, fromHex, parseFrame, readCounter, toHex } from "@opendcc/kernel";
 import { parseRequest, type ServiceBody } from "@opendcc/duis";
-import { ACCESS_CONTROL_BROKER, REFERENCE_ESTATE, headerOf, protectApdu, transformRequest, useCaseFor, type DeviceType, type KeyRing } from "../../src/index.js";
+import { ACCESS_CONTROL_BROKER, REFERENCE_ESTATE, headerOf, protectApdu, transformRequest, useCaseFor, type DeviceType, type KeyRing, type OtherDevice, type TransformInput } from "../../src/index.js";
 import { fixturesDir, referenceDir } from "../../../../test/support/fixtures.js";
 import { DERIVED_REQUESTS } from "../requests/derived.js";
 
@@ -33,7 +33,8 @@ export const ownRequestsDir = fileURLToPath(new URL("../requests/", import.meta.
 
 /**
  * A test request's XML: our own file, else a derivation of a fixture sample (requests/derived.ts,
- * made when the tests run so that no fixture content is copied), else the fixture sample.
+ * made when the tests run so that no fixture content is copied; one with a fixture sample's own
+ * name corrects that sample, with the reason), else the fixture sample.
  */
 export function sampleText(name: string): string {
   const own = join(ownRequestsDir, name);
@@ -67,6 +68,47 @@ export function fixtureDeviceType(useCase: string, target: string): DeviceType {
   return REFERENCE_ESTATE[target] ?? (useCase.startsWith("GCS") ? "GSME" : "ESME");
 }
 
+/** Join message codes: CS03A1, CS03B, CS03A2, CS03C. */
+const JOIN_MESSAGE_CODES: ReadonlySet<number> = new Set([0x000d, 0x000e, 0x00ab, 0x00af]);
+/** GBCS DeviceType codes of a join command (0 GSME ... 6 any Type 2 device). */
+const GBCS_DEVICE_TYPES: readonly DeviceType[] = ["GSME", "ESME", "CHF", "GPF", "HCALCS", "PPMID", "IHD"];
+
+/**
+ * What the inventory and the SMKI would say of the device a join names (TransformInput.otherDevice):
+ * the RTDS has no inventory, so its type, and for a Method C join its certificate, are read from
+ * the vector's own join command, SEQUENCE { INTEGER method, OCTET STRING (8) id, INTEGER type,
+ * [certificate] }. Only those two values are taken; the method and the id come from the request.
+ */
+export function otherDeviceInJoin(content: Uint8Array): OtherDevice {
+  const byte = (at: number) => content[at] ?? -1;
+  const lengthSize = byte(1) < 0x80 ? 1 : 1 + (byte(1) & 0x7f);
+  const method = 1 + lengthSize;
+  const id = method + 3;
+  const type = id + 10;
+  const deviceType = GBCS_DEVICE_TYPES[byte(type + 2)];
+  if (byte(0) !== 0x30 || byte(method) !== 0x02 || byte(id) !== 0x04 || byte(id + 1) !== 8 || byte(type) !== 0x02 || byte(type + 1) !== 1 || !deviceType) {
+    throw new Error("not a join command: SEQUENCE { INTEGER, OCTET STRING (8), INTEGER, ... } expected");
+  }
+  const certificate = content.subarray(type + 3);
+  return certificate.length > 0 ? { deviceType, certificate } : { deviceType };
+}
+
+/** The Customer Identification Number the RTDS's DCC generated: every 9.1 vector carries it. */
+const RTDS_CUSTOMER_IDENTIFICATION_NUMBER = "1234";
+
+/**
+ * What the DCC itself knows and a request does not carry, as the RTDS's DCC had it, for the
+ * transform of a vector's request: the joined device (otherDeviceInJoin) and the CIN it issued.
+ */
+export function dccFacts(srv: string, vector: Uint8Array): Pick<TransformInput, "otherDevice" | "customerIdentificationNumber"> {
+  const frame = parseFrame(vector);
+  const content = vector.subarray(frame.content.offset, frame.content.offset + frame.content.length);
+  return {
+    ...(JOIN_MESSAGE_CODES.has(frame.messageCode) ? { otherDevice: otherDeviceInJoin(content) } : {}),
+    ...(srv === "9.1" ? { customerIdentificationNumber: RTDS_CUSTOMER_IDENTIFICATION_NUMBER } : {}),
+  };
+}
+
 export async function checkPair(pair: TransformPair, ring: KeyRing): Promise<PairOutcome> {
   const vector = fromHex(readFileSync(join(fixturesDir, "rtds", pair.vector), "utf8"));
   const frame = parseFrame(vector);
@@ -89,6 +131,8 @@ export async function checkPair(pair: TransformPair, ring: KeyRing): Promise<Pai
       // the vector's use case stands for what the inventory knows of the device (variant, GBCS version)
       useCase: pair.useCase,
       ...(/_TWIN_/.test(pair.vector) ? { meterVariant: "twin-element" as const } : {}),
+      // the joined device's type and certificate stand for the inventory's and the SMKI's
+      ...dccFacts(srv, vector),
       executionDateTime: body.executionDateTime, body: body.content,
     });
   } catch (error) {
@@ -100,8 +144,9 @@ export async function checkPair(pair: TransformPair, ring: KeyRing): Promise<Pai
   if (pair.kind === "PRECOMMAND") {
     expected = frame.signature === "empty" ? apdu.subarray(0, apdu.length - 1) : apdu;
     actual = result.apdu;
-  } else if (result.critical) {
-    if (frame.signature !== "present") return { status: "mismatch", detail: "transform says critical, the vector is not signed" };
+  } else if (result.critical || result.signedByAcb) {
+    // the user's signature, or the ACB's: ECDSA signatures differ each time, so the vector's is used
+    if (frame.signature !== "present") return { status: "mismatch", detail: "transform says signed, the vector is not" };
     const signature = vector.subarray(frame.signatureOffset as number, (frame.signatureOffset as number) + 64);
     expected = vector;
     actual = await protectApdu(concatBytes(result.apdu, Uint8Array.of(0x40), signature), ring);

@@ -32,9 +32,12 @@ function joiningDeviceType(add: ServiceFields): number {
 }
 
 // CCS01 Add Device to / CCS02 Remove device from CHF device log (SRV 8.11, by RequestType).
+const DEVICE_LOG_CHANGES = { Add: { useCase: "CCS01", messageCode: 0x0001 }, Remove: { useCase: "CCS02", messageCode: 0x0002 } } as const;
+const deviceLogChange = (fields: ServiceFields) => fields.oneOf(DEVICE_LOG_CHANGES, "RequestType");
 const CCS01 = defineUseCase({
-  useCase: "CCS01", srv: "8.11", deviceTypes: ["CHF"], critical: false, header: acbOnBehalfOfUser,
-  messageCode: ({ fields }) => fields.oneOf({ Add: 0x0001, Remove: 0x0002 }, "RequestType"),
+  useCase: "CCS01/CCS02", srv: "8.11", deviceTypes: ["CHF"], critical: false, header: acbOnBehalfOfUser,
+  chosenUseCase: ({ fields }) => deviceLogChange(fields).useCase,
+  messageCode: ({ fields }) => deviceLogChange(fields).messageCode,
   write: (w, { counter, fields }) => {
     const device = fields.hex("DeviceID");
     if (device.length !== 8) throw new TransformError("DeviceID is not an EUI-64", "DeviceID");
@@ -57,8 +60,10 @@ const CCS01 = defineUseCase({
 });
 
 // CCS05/CCS04 Read CHF device log, or CCS07 Read CHF Device Logs with their security details (SRV 8.9).
+const readDeviceList = (w: GbcsWriter, counter: bigint) => request(w, counter, [[get(CLASS.chfDeviceLog, CHF_DEVICE_LOG, DEVICE_LIST)]]);
 const CCS05 = defineUseCase({
-  useCase: "CCS05", srv: "8.9", deviceTypes: ["CHF"], critical: false, header: acbOnBehalfOfUser,
+  useCase: "CCS05/CCS07", srv: "8.9", deviceTypes: ["CHF"], critical: false, header: acbOnBehalfOfUser,
+  chosenUseCase: ({ fields }) => (fields.has("ReadSecurityDetails") ? "CCS07" : "CCS05"),
   messageCode: ({ fields }) => (fields.has("ReadSecurityDetails") ? 0x00fe : 0x0004),
   write: (w, { counter, fields }) => {
     if (fields.has("ReadSecurityDetails")) {
@@ -68,22 +73,33 @@ const CCS05 = defineUseCase({
       ]);
       return;
     }
-    request(w, counter, [[get(CLASS.chfDeviceLog, CHF_DEVICE_LOG, DEVICE_LIST)]]);
+    readDeviceList(w, counter);
+  },
+});
+
+// CCS06 Read CHF device log and check HAN communications (SRV 8.9, 0x010F): the request and the
+// command are CCS05's; the CHF's GBCS version decides, which the inventory knows (the caller names it).
+const CCS06 = defineUseCase({
+  useCase: "CCS06", srv: "8.9", deviceTypes: ["CHF"], messageCode: 0x010f, critical: false, header: acbOnBehalfOfUser,
+  write: (w, { counter, fields }) => {
+    if (fields.has("ReadSecurityDetails")) throw new TransformError("CCS06 reads the device list only: a read with security details is CCS07", "ReadSecurityDetails");
+    readDeviceList(w, counter);
   },
 });
 
 // ECS35c Read CHF Event Log / ECS35d Read CHF Security Log (SRV 6.13 on the CHF).
-const CHF_LOGS: Readonly<Record<string, readonly [number, string]>> = {
-  Event: [0x0093, "0-0:99.98.0.255"],
-  Security: [0x0094, "0-0:99.98.1.255"],
-};
+const CHF_LOGS = {
+  Event: { useCase: "ECS35c", messageCode: 0x0093, profile: "0-0:99.98.0.255" },
+  Security: { useCase: "ECS35d", messageCode: 0x0094, profile: "0-0:99.98.1.255" },
+} as const;
 const chfLog = (fields: ServiceFields) => fields.oneOf(CHF_LOGS, "LogToRead");
 const ECS35c = defineUseCase({
-  useCase: "ECS35c", srv: "6.13", deviceTypes: ["CHF"], critical: false, header: acbOnBehalfOfUser,
-  messageCode: ({ fields }) => chfLog(fields)[0],
+  useCase: "ECS35c/ECS35d", srv: "6.13", deviceTypes: ["CHF"], critical: false, header: acbOnBehalfOfUser,
+  chosenUseCase: ({ fields }) => chfLog(fields).useCase,
+  messageCode: ({ fields }) => chfLog(fields).messageCode,
   write: (w, { counter, fields }) => {
     const { from, to } = readLogPeriod(fields);
-    request(w, counter, [[{ access: "getWithSelection", classId: CLASS.profile, obis: chfLog(fields)[1], id: 2, selection: logRange(from, to) }]]);
+    request(w, counter, [[{ access: "getWithSelection", classId: CLASS.profile, obis: chfLog(fields).profile, id: 2, selection: logRange(from, to) }]]);
   },
 });
 
@@ -160,4 +176,4 @@ const DBCH04 = defineUseCase({
   }]]),
 });
 
-export const CHF_ENCODERS: readonly UseCaseEncoder[] = [CCS01, CCS05, ECS35c, DBCH01, DBCH02, DBCH03, DBCH04];
+export const CHF_ENCODERS: readonly UseCaseEncoder[] = [CCS01, CCS05, CCS06, ECS35c, DBCH01, DBCH02, DBCH03, DBCH04];

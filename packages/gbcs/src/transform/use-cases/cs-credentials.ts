@@ -104,7 +104,8 @@ const handoverFor = (context: EncodeContext) => context.fields.oneOf(HANDOVER_RO
 // 6.15.1: the user replaces its own cells (supplier, network operator) or, as supplier, the load
 // controller's (CS02g). Critical: the user signs. Future dating is executed by the device.
 const UPDATE_KRP = defineUseCase({
-  useCase: "CS02b", srv: "6.15.1", deviceTypes: SMART_METERS_AND_GPF, critical: true,
+  useCase: "CS02b/CS02g", srv: "6.15.1", deviceTypes: SMART_METERS_AND_GPF, critical: true,
+  chosenUseCase: (context) => (replacementFor(context) === LOAD_CONTROLLER_BY_SUPPLIER ? "CS02g" : "CS02b"),
   messageCode: (context) => replacementFor(context).messageCode,
   write: (w, context) => writeCredentialsUpdate(w, partyUpdate(context, replacementFor(context), context.executionDateTime)),
 });

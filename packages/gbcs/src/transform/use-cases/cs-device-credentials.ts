@@ -50,11 +50,13 @@ function requestedRoles(context: EncodeContext): number[] {
 
 // CS02f is the code that can name the load controller; CS02a the original one (gbcs.md 5).
 const PROVIDE_DETAILS = { CS02a: 0x0008, CS02f: 0x011b } as const;
+const provideDetailsUseCase = (context: EncodeContext) => (requestedRoles(context).includes(REMOTE_PARTY_ROLE.loadController) ? "CS02f" : "CS02a");
 
 // The ACB asks, authorising with its key-agreement cell; MAC only.
 const CS02aOrF = defineUseCase({
-  useCase: "CS02a", srv: "6.24.1", deviceTypes: METERS, critical: false,
-  messageCode: (context) => (requestedRoles(context).includes(REMOTE_PARTY_ROLE.loadController) ? PROVIDE_DETAILS.CS02f : PROVIDE_DETAILS.CS02a),
+  useCase: "CS02a/CS02f", srv: "6.24.1", deviceTypes: METERS, critical: false,
+  chosenUseCase: provideDetailsUseCase,
+  messageCode: (context) => PROVIDE_DETAILS[provideDetailsUseCase(context)],
   header: () => ({ originator: ACCESS_CONTROL_BROKER }),
   write: (w, context) => derSequence(w, (s) => {
     derSequence(s, (cell) => {

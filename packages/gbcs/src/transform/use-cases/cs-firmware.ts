@@ -1,7 +1,10 @@
 // CS06 Activate Firmware (SRV 11.3): SEQUENCE { manufacturer image hash, originator counter,
-// execution date-time (when future dated) } (gbcs.md 4, ASN.1).
+// execution date-time (when future dated) } (gbcs.md 4, ASN.1). CS08 Read PPMID/HCALCS Firmware
+// Version (SRV 11.2 on a Type 1 device): a bare NULL, which the Access Control Broker sends on the
+// user's behalf (the RTDS's 11.2_CS08 vectors).
+import { onBehalfOfUser } from "../acb.js";
 import { TransformError, defineUseCase } from "../types.js";
-import { derGeneralizedTime, derInteger, derOctets, derSequence } from "./security-der.js";
+import { DER, derGeneralizedTime, derInteger, derOctets, derSequence } from "./security-der.js";
 
 const IMAGE_HASH_LENGTH = 32;
 
@@ -18,4 +21,9 @@ const CS06 = defineUseCase({
   },
 });
 
-export const FIRMWARE_ENCODERS = [CS06] as const;
+const CS08 = defineUseCase({
+  useCase: "CS08", srv: "11.2", deviceTypes: ["PPMID", "HCALCS"], messageCode: 0x0129, critical: false, header: onBehalfOfUser,
+  write: (w) => void w.byte(DER.null).length(0),
+});
+
+export const FIRMWARE_ENCODERS = [CS06, CS08] as const;

@@ -24,7 +24,8 @@ const logOf = (context: EncodeContext) => context.fields.oneOf(LOGS, "LogToRead"
 // Get Event Log: control/log id, event id 0 (all), start and end time (ZigBee UTC, little-endian),
 // number of events 0 (all), event offset 0.
 const CS10 = defineUseCase({
-  useCase: "CS10", srv: "6.13", deviceTypes: ["GSME"], critical: false,
+  useCase: "CS10a/CS10b", srv: "6.13", deviceTypes: ["GSME"], critical: false,
+  chosenUseCase: (context) => logOf(context).useCase,
   messageCode: (context) => logOf(context).messageCode,
   write: (w, context) => {
     const log = logOf(context);

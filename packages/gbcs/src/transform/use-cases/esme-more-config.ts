@@ -34,9 +34,11 @@ function billingDates(calendar: ServiceFields): { month?: number; day?: number; 
 const BILLING_CALENDAR = (context: Parameters<UseCaseEncoder["write"]>[1]) => context.fields.get("ElectricityBillingCalendar");
 
 // GBCS: ECS30 sets a monthly calendar; ECS30a ("all periodicities") any other.
+const monthly = (context: Parameters<UseCaseEncoder["write"]>[1]) => BILLING_CALENDAR(context).has("Monthly");
 const ECS30 = defineUseCase({
-  useCase: "ECS30", srv: "6.8", deviceTypes: ["ESME"], critical: true,
-  messageCode: (context) => (BILLING_CALENDAR(context).has("Monthly") ? 0x0046 : 0x00d7),
+  useCase: "ECS30/ECS30a", srv: "6.8", deviceTypes: ["ESME"], critical: true,
+  chosenUseCase: (context) => (monthly(context) ? "ECS30" : "ECS30a"),
+  messageCode: (context) => (monthly(context) ? 0x0046 : 0x00d7),
   write: (w, context) => {
     const calendar = BILLING_CALENDAR(context);
     const dates = billingDates(calendar);

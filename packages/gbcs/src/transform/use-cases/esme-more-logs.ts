@@ -1,25 +1,40 @@
-// ESME log reads: ECS35a/b/e/f (SRV 6.13, event, security, power-event and ALCS event logs over a
+// ESME log reads: ECS35a/b/e/f/g (SRV 6.13, event, security, power-event and ALCS event logs over a
 // period) and ECS66 (SRV 4.17, the daily consumption log, read as protected attributes).
 import { DLMS, type GbcsWriter } from "@opendcc/kernel";
-import type { ServiceFields } from "../fields.js";
 import { defineUseCase, type EncodeContext, type UseCaseEncoder } from "../types.js";
 import { action, CLASS, logRange, readLogPeriod, request, writeDateTime } from "./esme-more-dlms.js";
 
-/** LogToRead -> message code and profile. ALCSEvent read by a network operator is ECS35g (0x00FD). */
-const ESME_LOGS: Readonly<Record<string, readonly [number, string]>> = {
-  Event: [0x0048, "0-0:99.98.0.255"],
-  Security: [0x0049, "0-0:99.98.1.255"],
-  PowerEvent: [0x00b9, "0-0:99.98.4.255"],
-  ALCSEvent: [0x00ba, "0-17:99.98.2.255"],
+interface EsmeLog {
+  readonly useCase: string;
+  readonly messageCode: number;
+  readonly profile: string;
+}
+
+/** LogToRead -> use case, message code and profile. */
+const ESME_LOGS: Readonly<Record<string, EsmeLog>> = {
+  Event: { useCase: "ECS35a", messageCode: 0x0048, profile: "0-0:99.98.0.255" },
+  Security: { useCase: "ECS35b", messageCode: 0x0049, profile: "0-0:99.98.1.255" },
+  PowerEvent: { useCase: "ECS35e", messageCode: 0x00b9, profile: "0-0:99.98.4.255" },
+  ALCSEvent: { useCase: "ECS35f", messageCode: 0x00ba, profile: "0-17:99.98.2.255" },
 };
-const esmeLog = (fields: ServiceFields) => fields.oneOf(ESME_LOGS, "LogToRead");
+/**
+ * The ALCS event log read by a Network Operator is ECS35g (0x00FD), by a supplier ECS35f: the same
+ * command, told apart by the sender's role, which the caller knows (it names ECS35g in useCase).
+ */
+const ALCS_EVENT_LOG_BY_NETWORK_OPERATOR: EsmeLog = { ...(ESME_LOGS["ALCSEvent"] as EsmeLog), useCase: "ECS35g", messageCode: 0x00fd };
+
+function esmeLog({ fields, input }: EncodeContext): EsmeLog {
+  const log = fields.oneOf(ESME_LOGS, "LogToRead");
+  return log === ESME_LOGS["ALCSEvent"] && input.useCase === ALCS_EVENT_LOG_BY_NETWORK_OPERATOR.useCase ? ALCS_EVENT_LOG_BY_NETWORK_OPERATOR : log;
+}
 
 const ECS35 = defineUseCase({
-  useCase: "ECS35", srv: "6.13", deviceTypes: ["ESME"], critical: false,
-  messageCode: ({ fields }) => esmeLog(fields)[0],
-  write: (w, { counter, fields }) => {
-    const { from, to } = readLogPeriod(fields);
-    request(w, counter, [[{ access: "getWithSelection", classId: CLASS.profile, obis: esmeLog(fields)[1], id: 2, selection: logRange(from, to) }]]);
+  useCase: "ECS35a/ECS35b/ECS35e/ECS35f/ECS35g", srv: "6.13", deviceTypes: ["ESME"], critical: false,
+  chosenUseCase: (context) => esmeLog(context).useCase,
+  messageCode: (context) => esmeLog(context).messageCode,
+  write: (w, context) => {
+    const { from, to } = readLogPeriod(context.fields);
+    request(w, context.counter, [[{ access: "getWithSelection", classId: CLASS.profile, obis: esmeLog(context).profile, id: 2, selection: logRange(from, to) }]]);
   },
 });
 

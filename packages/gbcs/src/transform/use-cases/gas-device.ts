@@ -1,7 +1,8 @@
 // Gas device configuration and messages: supplier message (GCS07), change of tenancy (GCS09),
 // PIN (GCS11), supplier name (GCS44), MPRN (GCS41), gas conversion (GCS23), gas flow (GCS24/24a),
-// billing calendar (GCS25/25a), valve (GCS32, GCS39).
+// billing calendar (GCS25/25a), valve (GCS32, GCS39), network data log (GCS31).
 import type { GbcsWriter } from "@opendcc/kernel";
+import { onBehalfOfUser } from "../acb.js";
 import type { ServiceFields } from "../fields.js";
 import { ISSUER_EVENT_ID, clientCommand, serverCommand, writeGbz, zclString, zigbeeTime } from "../gbz.js";
 import { TransformError, defineUseCase, type UseCaseEncoder } from "../types.js";
@@ -96,13 +97,14 @@ const CUBIC_METRES_PER_HOUR = 0x01;
  * GCS24 (integer flow rate, divisor 1) and GCS24a (UncontrolledGasFlowRateDecimal, 4 decimal
  * places, divisor 10000): Set Uncontrolled Flow Threshold, then Set Supply Status.
  */
-function gasFlowRate(fields: ServiceFields): { readonly code: number; readonly value: number; readonly divisor: number } {
-  if (fields.has("UncontrolledGasFlowRateDecimal")) return { code: 0x00fc, value: scaledDecimal(fields, 4, 0xffff, "UncontrolledGasFlowRateDecimal"), divisor: 10000 };
-  return { code: 0x007d, value: fields.intIn(0, 0xffff, "UncontrolledGasFlowRate"), divisor: 1 };
+function gasFlowRate(fields: ServiceFields): { readonly useCase: string; readonly code: number; readonly value: number; readonly divisor: number } {
+  if (fields.has("UncontrolledGasFlowRateDecimal")) return { useCase: "GCS24a", code: 0x00fc, value: scaledDecimal(fields, 4, 0xffff, "UncontrolledGasFlowRateDecimal"), divisor: 10000 };
+  return { useCase: "GCS24", code: 0x007d, value: fields.intIn(0, 0xffff, "UncontrolledGasFlowRate"), divisor: 1 };
 }
 
 const GCS24 = defineUseCase({
   useCase: "GCS24/GCS24a", srv: "6.7", deviceTypes: ["GSME"], critical: true,
+  chosenUseCase: (context) => gasFlowRate(context.fields).useCase,
   messageCode: (context) => gasFlowRate(context.fields).code,
   write: (w, { fields }) => {
     const rate = gasFlowRate(fields);
@@ -127,10 +129,14 @@ const DELIVERED_TARIFF = 0x00;
 const BLOCK_PERIOD_CONTROL = 0x02;
 const TARIFF_RESOLUTION = 0x01;
 
+/** GCS25 sets a monthly billing calendar, GCS25a ("all periodicities") any other. */
+const monthlyBilling = (fields: ServiceFields) => fields.oneOf(PERIODICITY_MONTHS, "GasBillingCalendar", "Periodicity") === 1;
+
 /** Publish Billing Period and Publish Block Period over the same calendar. */
 const GCS25 = defineUseCase({
   useCase: "GCS25/GCS25a", srv: "6.8", deviceTypes: ["GSME"], critical: true,
-  messageCode: ({ fields }) => (fields.oneOf(PERIODICITY_MONTHS, "GasBillingCalendar", "Periodicity") === 1 ? 0x007e : 0x00d8),
+  chosenUseCase: ({ fields }) => (monthlyBilling(fields) ? "GCS25" : "GCS25a"),
+  messageCode: ({ fields }) => (monthlyBilling(fields) ? 0x007e : 0x00d8),
   write: (w, { fields }) => {
     const start = zigbeeTime(fields.dateTime("GasBillingCalendar", "BillingPeriodStart"));
     const months = fields.oneOf(PERIODICITY_MONTHS, "GasBillingCalendar", "Periodicity");
@@ -156,4 +162,19 @@ const GCS39 = defineUseCase({
   write: (w) => writeGbz(w, [changeSupply(0x01)]),
 });
 
-export const GAS_DEVICE_ENCODERS: readonly UseCaseEncoder[] = [GCS07, GCS09, GCS11, GCS44, GCS41, GCS23, GCS24, GCS25, GCS32, GCS39];
+/**
+ * GCS31 Start Network Data Log (SRV 14.1, RecordNetworkDataGAS, no fields): Start Sampling of the
+ * consumption delivered, now, every 6 minutes, 41 samples (the RTDS 14.1 vector). The Access
+ * Control Broker sends it for the Gas Network Operator.
+ */
+const CONSUMPTION_DELIVERED = 0x00;
+const NETWORK_DATA_INTERVAL_SECONDS = 360;
+const NETWORK_DATA_SAMPLES = 41;
+const GCS31 = defineUseCase({
+  useCase: "GCS31", srv: "14.1", deviceTypes: ["GSME"], messageCode: 0x0080, critical: false, header: onBehalfOfUser,
+  write: (w) => writeGbz(w, [clientCommand(CLUSTER.metering, METERING_COMMAND.startSampling, (p) => {
+    p.uintLe(ISSUER_EVENT_ID, 4).uintLe(0, 4).byte(CONSUMPTION_DELIVERED).uintLe(NETWORK_DATA_INTERVAL_SECONDS, 2).uintLe(NETWORK_DATA_SAMPLES, 2);
+  })]),
+});
+
+export const GAS_DEVICE_ENCODERS: readonly UseCaseEncoder[] = [GCS07, GCS09, GCS11, GCS44, GCS41, GCS23, GCS24, GCS25, GCS32, GCS39, GCS31];

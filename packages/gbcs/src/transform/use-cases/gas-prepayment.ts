@@ -17,13 +17,13 @@ const writeInt32 = (w: GbcsWriter, value: number) => w.uintLe(value >>> 0, 4);
 
 /** The four ways of 1.5 (Credit Adjustment types as GBCS uses them), with their message codes. */
 const METER_BALANCE = {
-  "PrepaymentMode/AdjustMeterBalance": { code: 0x0086, type: 0x00 },
-  "PrepaymentMode/ResetMeterBalance": { code: 0x00b4, type: 0x01 },
-  "CreditMode/ResetMeterBalance": { code: 0x00c2, type: 0x02 },
-  "CreditMode/AdjustMeterBalance": { code: 0x00c0, type: 0x03 },
+  "PrepaymentMode/AdjustMeterBalance": { useCase: "GCS40a", code: 0x0086, type: 0x00 },
+  "PrepaymentMode/ResetMeterBalance": { useCase: "GCS40b", code: 0x00b4, type: 0x01 },
+  "CreditMode/ResetMeterBalance": { useCase: "GCS40d", code: 0x00c2, type: 0x02 },
+  "CreditMode/AdjustMeterBalance": { useCase: "GCS40c", code: 0x00c0, type: 0x03 },
 } as const;
 
-function meterBalanceChoice(fields: ServiceFields): { readonly code: number; readonly type: number; readonly value: number } {
+function meterBalanceChoice(fields: ServiceFields): { readonly useCase: string; readonly code: number; readonly type: number; readonly value: number } {
   for (const [path, choice] of Object.entries(METER_BALANCE)) {
     const [mode, action] = path.split("/") as [string, string];
     if (!fields.has(mode, action)) continue;
@@ -34,6 +34,7 @@ function meterBalanceChoice(fields: ServiceFields): { readonly code: number; rea
 
 const GCS40 = defineUseCase({
   useCase: "GCS40a/GCS40b/GCS40c/GCS40d", srv: "1.5", deviceTypes: ["GSME"], critical: true,
+  chosenUseCase: (context) => meterBalanceChoice(context.fields).useCase,
   messageCode: (context) => meterBalanceChoice(context.fields).code,
   write: (w, context) => {
     const { type, value } = meterBalanceChoice(context.fields);
@@ -54,18 +55,19 @@ const COLLECT_DEBT_ON_EMERGENCY = 0x0800;
 /** Credit mode has no disablement threshold: the cut-off value is "none" (-1). */
 const NO_CUT_OFF = -1;
 
-function paymentMode(fields: ServiceFields): { readonly code: number; readonly configuration: number; readonly cutOff: number } {
-  if (fields.has("Credit")) return { code: 0x006c, configuration: CREDIT_MODE_CONFIGURATION, cutOff: NO_CUT_OFF };
+function paymentMode(fields: ServiceFields): { readonly useCase: string; readonly code: number; readonly configuration: number; readonly cutOff: number } {
+  if (fields.has("Credit")) return { useCase: "GCS02", code: 0x006c, configuration: CREDIT_MODE_CONFIGURATION, cutOff: NO_CUT_OFF };
   const prepayment = fields.find("Prepayment");
   if (!prepayment) throw new TransformError("UpdatePaymentMode needs Credit or Prepayment", "UpdatePaymentMode");
   const configuration = PREPAYMENT_MODE_CONFIGURATION
     | (prepayment.bool("SuspendDebtDisabled") ? SUSPEND_DEBT_DISABLED : 0)
     | (prepayment.bool("SuspendDebtEmergency") ? 0 : COLLECT_DEBT_ON_EMERGENCY);
-  return { code: 0x006d, configuration, cutOff: int32(prepayment, "DisablementThreshold") };
+  return { useCase: "GCS03", code: 0x006d, configuration, cutOff: int32(prepayment, "DisablementThreshold") };
 }
 
 const GCS02_03 = defineUseCase({
   useCase: "GCS02/GCS03", srv: "1.6", deviceTypes: ["GSME"], critical: true,
+  chosenUseCase: (context) => paymentMode(context.fields).useCase,
   messageCode: (context) => paymentMode(context.fields).code,
   write: (w, context) => {
     const mode = paymentMode(context.fields);

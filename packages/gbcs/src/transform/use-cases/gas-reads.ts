@@ -84,10 +84,17 @@ const FIXED_READS: readonly FixedRead[] = [
   // same command, told apart only by the device's GBCS version (the caller names the use case).
   { useCase: "GCS21k", srv: "6.2.3", messageCode: 0x00da, components: [billingPeriodRead] },
   { useCase: "GCS21d", srv: "6.2.3", messageCode: 0x009d, components: [billingPeriodRead] },
-  // 6.2.4: GCS21m (0x00FB) reads the identity without the hardware version of GCS21e (0x009E).
+  // 6.2.4: GCS21m (0x00FB) reads the identity without the hardware version that GCS21e (0x009E),
+  // for devices of the older GBCS versions, also reads; the inventory knows which (the caller names it).
   {
     useCase: "GCS21m", srv: "6.2.4", messageCode: 0x00fb, components: [
       readAttributes(CLUSTER.basic, [BASIC.manufacturerName, BASIC.modelIdentifier]),
+      readAttributes(CLUSTER.metering, [M.supplyDepletionState, M.supplyTamperState]),
+    ],
+  },
+  {
+    useCase: "GCS21e", srv: "6.2.4", messageCode: 0x009e, components: [
+      readAttributes(CLUSTER.basic, [BASIC.manufacturerName, BASIC.modelIdentifier, BASIC.hwVersion]),
       readAttributes(CLUSTER.metering, [M.supplyDepletionState, M.supplyTamperState]),
     ],
   },
