@@ -16,7 +16,7 @@ import { RequestCounters } from "./request-ids.js";
 import { ResponseCodes } from "./response-codes.js";
 import { Schedules, type Schedule } from "./schedules.js";
 import { IdBlocks, applyRemoteChange } from "./shared-store.js";
-import { DeviceServices, type CommandKeys } from "./device-services.js";
+import { DeviceServices, clockAcbCounter, type CommandKeys } from "./device-services.js";
 import { CosParty } from "./cos-party.js";
 import { KeptCommands } from "./kept-commands.js";
 import type { DeviceTransport } from "./plugins.js";
@@ -43,6 +43,8 @@ export interface DccOptions {
   readonly cosSigningKey?: CryptoKey;
   /** The CoS party's EUI-64 (default: the transitional CoS party 90B3D51F30000004). */
   readonly cosPartyId?: string;
+  /** The Access Control Broker's GBCS digital-signing key, for the commands the ACB signs itself. */
+  readonly acbSigningKey?: CryptoKey;
 }
 
 export interface Dcc {
@@ -250,6 +252,8 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
       void queued.then(() => journal.commit()).then(pump, () => undefined);
     },
     alert: (userId, alert) => alertUser(userId, alert),
+    acbCounter: clockAcbCounter(now),
+    ...(options.acbSigningKey ? { acbSigningKey: options.acbSigningKey } : {}),
     ...(shared ? { releaseShared: (key: string) => shared.releaseCommand(key) } : {}),
     ...(options.cosSigningKey ? { cosParty: new CosParty({ signingKey: options.cosSigningKey, registration, inventory, ...(options.cosPartyId ? { partyId: options.cosPartyId } : {}) }) } : {}),
   });

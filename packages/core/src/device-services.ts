@@ -8,7 +8,7 @@
 // execution date-time, a locally delivered command for its response) is kept durably
 // (kept-commands.ts); a change of supplier is signed by the CoS party (cos-party.ts).
 import { ACCESS_CONTROL_BROKER, TransformError, headerOf, transformRequest, type DeviceType as GbcsDeviceType, type KeyRing, type ServiceNode } from "@opendcc/gbcs";
-import { FrameError, concatBytes, fromHex, importPublicKey, parseFrame, toHex, verify, wrapApdu } from "@opendcc/kernel";
+import { FrameError, concatBytes, fromHex, importPublicKey, parseFrame, sign, toHex, verify, verifyMac, wrapApdu } from "@opendcc/kernel";
 import { certificateIssuerSerial } from "@opendcc/duis";
 import type { CatalogueEntry } from "./catalogue.js";
 import type { EventBus } from "./events.js";
@@ -28,11 +28,30 @@ export const GBCS_VERSION = "4.0";
 export interface CommandKeys {
   /** Resolves to null when the DCC holds no key-agreement certificate for the device. */
   brokerSecret(deviceId: string): Promise<Uint8Array | null>;
+  /** A device's SMKI certificate (DER), for commands that carry one (a Method C join); null when unknown. */
+  deviceCertificate?(deviceId: string, usage: "ka" | "ds"): Promise<Uint8Array | null>;
+}
+
+/**
+ * The Access Control Broker's own originator counter for the commands it originates (gbcs.md 2b):
+ * strictly increasing, taken from the clock (milliseconds x 1000, plus one per command within the
+ * same millisecond) so that it keeps increasing across restarts without being stored.
+ */
+export function clockAcbCounter(now: () => Date): () => bigint {
+  let last = 0n;
+  return () => {
+    const fromClock = BigInt(now().getTime()) * 1000n;
+    last = fromClock > last ? fromClock : last + 1n;
+    return last;
+  };
 }
 
 /** Command keys from a key ring holding the ACB's key-agreement private key and devices' KA certificates. */
 export function keyRingCommandKeys(ring: KeyRing): CommandKeys {
-  return { brokerSecret: (deviceId) => ring.sharedSecret(ACCESS_CONTROL_BROKER, deviceId) ?? Promise.resolve(null) };
+  return {
+    brokerSecret: (deviceId) => ring.sharedSecret(ACCESS_CONTROL_BROKER, deviceId) ?? Promise.resolve(null),
+    deviceCertificate: async (deviceId, usage) => ring.entry(deviceId, usage)?.certificate?.der ?? null,
+  };
 }
 
 export interface DeviceServicesOptions {
@@ -55,6 +74,10 @@ export interface DeviceServicesOptions {
   readonly releaseShared?: (key: string) => Promise<boolean>;
   /** The CoS party (paragraph 142); without one, 6.23 is not executed. */
   readonly cosParty?: CosParty;
+  /** The ACB's counter for commands it originates on a user's behalf. */
+  readonly acbCounter: () => bigint;
+  /** The ACB's GBCS digital-signing key, for the commands it signs (ACB-signed joins and unjoins). */
+  readonly acbSigningKey?: CryptoKey;
 }
 
 /** What the gateway answers synchronously for a device service request. */
@@ -135,6 +158,9 @@ export class DeviceServices {
         // Future dating held by the DCC: the command itself executes when it arrives.
         executionDateTime: heldByDcc ? undefined : request.executionDateTime?.toISOString(),
         body: (request.content ?? { name: request.bodyElement }) as ServiceNode,
+        acbCounter: this.options.acbCounter(),
+        ...(await this.otherDeviceOf(request)),
+        ...(request.srv === "9.1" ? { customerIdentificationNumber: customerIdentificationNumber() } : {}),
       });
     } catch (error) {
       if (!(error instanceof TransformError)) throw error;
@@ -151,7 +177,24 @@ export class DeviceServices {
       });
       return { code: ResponseCodes.success, body: { kind: "preCommand", gbcsVersion: GBCS_VERSION, gbcs: concatBytes(transformed.apdu, Uint8Array.of(0)) } };
     }
+    if (transformed.signedByAcb) {
+      // The ACB signs commands it authorises itself (joins and unjoins of Type 1 devices).
+      const key = this.options.acbSigningKey;
+      if (!key) throw new ServiceError(ResponseCodes.notSupported, `${entry.srv} ${entry.name}: the command is signed by the Access Control Broker, and this DCC has no ACB digital-signing key`);
+      return this.dispatch(request, entry, device, concatBytes(transformed.apdu, Uint8Array.of(0x40), await sign(key, transformed.apdu.subarray(1))), effect, null);
+    }
     return this.dispatch(request, entry, device, concatBytes(transformed.apdu, Uint8Array.of(0)), effect, null);
+  }
+
+  /** A join names the other device by ID; GBCS carries its type (inventory) and, for Method C, its certificate. */
+  private async otherDeviceOf(request: ParsedRequest): Promise<{ otherDevice?: { deviceType: GbcsDeviceType; certificate?: Uint8Array } }> {
+    const otherId = request.field("OtherDeviceID");
+    if (!otherId) return {};
+    const other = this.options.inventory.get(otherId.replace(/-/g, "").toUpperCase());
+    const deviceType = other ? DEVICE_TYPES[other.type] : null;
+    if (!other || !deviceType) throw new ServiceError(ResponseCodes.unknownDevice, `OtherDeviceID ${otherId} is not a device in the Smart Metering Inventory`);
+    const certificate = await this.options.keys.deviceCertificate?.(other.deviceId, "ka");
+    return { otherDevice: { deviceType, ...(certificate ? { certificate } : {}) } };
   }
 
   /** True when a Pre-Command was issued for this RequestID and awaits its signature. */
@@ -334,6 +377,12 @@ export class DeviceServices {
       if (error instanceof FrameError) throw new Error(`device ${message.deviceId} sent a malformed GBCS message: ${error.message}`);
       throw error;
     }
+    // The DCC checks the MAC wherever it holds the keys: messages addressed to the ACB. Others are
+    // MAC'd (and their blocks encrypted) for the user, who checks them; the DCC cannot.
+    if (header.recipient === ACCESS_CONTROL_BROKER && frame.form === "GeneralCiphering") {
+      const secret = await this.options.keys.brokerSecret(header.originator);
+      if (secret && !verifyMac(secret, message.gbcs)) throw new Error(`device ${header.originator} sent a message to the ACB whose MAC does not verify: dropped`);
+    }
     const other = message.gbcs.subarray(frame.otherInfo.offset, frame.otherInfo.offset + frame.otherInfo.length);
     const recipient = header.recipient === ACCESS_CONTROL_BROKER && other.length >= 10 ? toHex(other.subarray(2, 10)) : header.recipient;
     if (header.cra === 3) {
@@ -451,4 +500,9 @@ function alertCodeOf(message: Uint8Array, contentOffset: number): string {
   if (hex.startsWith("0109")) return hex.slice(6, 10);
   const asn1 = /^30.{2}020300(.{4})/.exec(hex);
   return asn1?.[1] ?? "0000";
+}
+
+/** 9.1: the DCC makes up the Customer Identification Number the consumer will be asked for (4 digits). */
+function customerIdentificationNumber(): string {
+  return String(crypto.getRandomValues(new Uint16Array(1))[0] as number % 10_000).padStart(4, "0");
 }

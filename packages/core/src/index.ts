@@ -24,7 +24,7 @@ export { Gateway } from "./gateway.js";
 export type {
   AuditEntry, DccAlert, Decoded, Endpoint, GatewayResponse, GatewayServices, NonDeviceService, ParsedRequest, RequestCodec, ResponseBody, SignatureCheck,
 } from "./gateway.js";
-export { DeviceServices, GBCS_VERSION, keyRingCommandKeys } from "./device-services.js";
+export { DeviceServices, GBCS_VERSION, clockAcbCounter, keyRingCommandKeys } from "./device-services.js";
 export type { CommandKeys, DeviceAnswer } from "./device-services.js";
 export { CosParty, COS_PARTY_ID } from "./cos-party.js";
 export type { CosCommand, CosPartyOptions } from "./cos-party.js";

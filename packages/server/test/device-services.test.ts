@@ -257,3 +257,71 @@ describe("a critical device service: the Pre-Command round trip (7.3 Arm Supply 
     expect((await sendSigned(id, 5, concatBytes(signed))).code).toBe("I99");
   });
 });
+
+describe("commands the Access Control Broker originates for a user (6.30 on the hub)", () => {
+  let hub: EcKeyPair;
+  let sent: Uint8Array[];
+  let answer: ((gbcs: Uint8Array) => void) | null;
+
+  beforeEach(async () => {
+    hub = await generateKeyPair("ka");
+    const ring = new KeyRing();
+    ring.add({ eui: ACCESS_CONTROL_BROKER, role: "ka", certificate: null, publicKey: acb.publicKey, privateKey: acb.privateKey });
+    ring.add({ eui: CHF, role: "ka", certificate: null, publicKey: hub.publicKey, privateKey: null });
+    gateway = await startTestGateway({ commandKeys: keyRingCommandKeys(ring) });
+    await gateway.admin("POST", "/inventory/devices", [
+      { deviceId: CHF, type: "CHF", status: "commissioned" },
+      { deviceId: GSME, type: "GSME", status: "commissioned", mpxn: MPRN, chfId: CHF },
+    ]);
+    await gateway.admin("PUT", "/registration", `mpxn,fuel,role,partyId,effectiveFrom,effectiveTo\n${MPRN},gas,GS,SUPPLIER-A,2020-01-01,\n`, "text/csv");
+    sent = [];
+    answer = null;
+    gateway.dcc.useTransport({
+      send: async (command) => void sent.push(command.gbcs),
+      onMessage: (receiver) => (answer = (gbcs) => receiver({ deviceId: CHF, gbcs })),
+    });
+  });
+
+  /** The hub's response to the ACB, echoing the command's other-information (the user and its counter). */
+  async function hubResponse(command: Uint8Array): Promise<Uint8Array> {
+    const frame = parseFrame(command);
+    const header = headerOf(command, frame);
+    const response = encode((w) => w.generalSigning({
+      cra: 2, counter: header.counter, originator: fromHex(CHF), recipient: fromHex(ACCESS_CONTROL_BROKER), dateTime: null,
+      otherInfo: command.slice(frame.otherInfo.offset, frame.otherInfo.offset + frame.otherInfo.length),
+    }, (content) => content.hex("DA200000010000010100")).byte(0));
+    return wrapApdu(await sharedSecret(hub.privateKey, acb.publicKey), response);
+  }
+
+  const readHub = async () => gateway.send("serviceS", await signAs(gateway, SUPPLIER, requestXml({
+    counter: ++counter, cv: 1, srv: "6.30", sr: "6.30", element: "ReadCHFSubGHzConfiguration", target: CHF, originator: SUPPLIER,
+  })));
+
+  it("goes out from the ACB with its own counter and the user as supplementary remote party; the hub's answer reaches the user", async () => {
+    expect((await readHub()).code).toBe("I99");
+    const command = sent[0] as Uint8Array;
+    const frame = parseFrame(command);
+    const header = headerOf(command, frame);
+    expect(header).toMatchObject({ originator: ACCESS_CONTROL_BROKER, recipient: CHF });
+    expect(header.counter).not.toBe(counter);
+    const other = command.subarray(frame.otherInfo.offset, frame.otherInfo.offset + frame.otherInfo.length);
+    expect(toHex(other.subarray(2, 10))).toBe(SUPPLIER);
+    expect(toHex(other.subarray(10, 18))).toBe(counter.toString(16).toUpperCase().padStart(16, "0"));
+
+    answer?.(await hubResponse(command));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const outbox = await (await gateway.admin("GET", `/users/${SUPPLIER}/outbox`)).json() as { xml: string }[];
+    const delivered = outbox.map((m) => parseResponse(m.xml)).find((r) => r.body.kind === "ResponseMessage" && r.body.content?.kind === "GBCSPayload");
+    expect(delivered?.header).toMatchObject({ responseCode: "I0", requestId: { originator: SUPPLIER, target: CHF, counter } });
+  });
+
+  it("drops a response to the ACB whose MAC does not verify", async () => {
+    expect((await readHub()).code).toBe("I99");
+    const response = await hubResponse(sent[0] as Uint8Array);
+    response[response.length - 1] = (response[response.length - 1] as number) ^ 0x01;
+    answer?.(response);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const outbox = await (await gateway.admin("GET", `/users/${SUPPLIER}/outbox`)).json() as { xml: string }[];
+    expect(outbox.map((m) => parseResponse(m.xml)).filter((r) => r.body.kind === "ResponseMessage" && r.body.content?.kind === "GBCSPayload")).toEqual([]);
+  });
+});
