@@ -1,11 +1,14 @@
 // The demo DCC that `opendcc start` runs: demo parties and users with the fixture keystore's
 // identities (so DCC Boxed sample requests work once signed), their keys from a generated test
-// SMKI, and a small commissioned fleet in the inventory with its registration data. The demo is
-// plain data, loaded straight into an in-process DCC or through the admin API of a running one.
+// SMKI written to the keys folder in the keystore layout, and the registration data of a fleet.
+// The demo is plain data, loaded straight into an in-process DCC or through the admin API of a
+// running one.
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import type { Appointment, Dcc, DeviceRecord, RoleCode } from "@opendcc/core";
 import { userCertificateFromPem } from "@opendcc/core";
 import { exportPrivateKey } from "@opendcc/kernel";
-import { toPem, type TestSmki } from "@opendcc/gbcs";
+import { toPem, type IssuedCertificate, type TestSmki } from "@opendcc/gbcs";
 
 export interface DemoUser {
   readonly userId: string;
@@ -24,62 +27,94 @@ export const DEMO_USERS: readonly DemoUser[] = [
   { userId: "00DB123456780004", partyId: "OTHER-1", name: "Demo Other User", roles: ["OU"], roleCode: "06" },
 ];
 
+const SUPPLIER_ROLE = "02";
+
+/** A user's key files: `<eui>-xml` (DUIS XML signing), `-ds`, `-ka` and, for suppliers, `-pp-ka`. */
+type KeyUse = "xml" | "ds" | "ka" | "pp-ka";
+const usesOf = (user: DemoUser): KeyUse[] => (user.roleCode === SUPPLIER_ROLE ? ["xml", "ds", "ka", "pp-ka"] : ["xml", "ds", "ka"]);
+const fileOf = (eui: string, use: KeyUse) => `${eui.toLowerCase()}-${use}`;
+
+/** The certificates (PEM) of one demo user, as read back from the keys folder. */
+export interface DemoUserCertificates {
+  readonly user: DemoUser;
+  readonly pem: Readonly<Partial<Record<KeyUse, string>>>;
+}
+
+async function keyPem(issued: IssuedCertificate): Promise<string> {
+  return toPem("PRIVATE KEY", await exportPrivateKey(issued.keys.privateKey));
+}
+
+/** Issues every demo user's keys and writes them as `<eui>-<use>.key` (PKCS#8) and `.pem`. */
+export async function writeDemoUserKeys(smki: TestSmki, dir: string): Promise<void> {
+  for (const user of DEMO_USERS) {
+    for (const use of usesOf(user)) {
+      const issued = await smki.issue({ eui: user.userId, usage: use === "ds" || use === "xml" ? "ds" : "ka", commonName: user.name, roleCode: user.roleCode });
+      await writeFile(join(dir, `${fileOf(user.userId, use)}.key`), await keyPem(issued), { mode: 0o600 });
+      await writeFile(join(dir, `${fileOf(user.userId, use)}.pem`), issued.pem);
+    }
+  }
+}
+
+/** Writes an issued certificate and its key in the keystore layout (e.g. the ACB's KA pair). */
+export async function writeKeyPair(dir: string, eui: string, use: KeyUse, issued: IssuedCertificate): Promise<void> {
+  await writeFile(join(dir, `${fileOf(eui, use)}.pem`), issued.pem);
+  await writeFile(join(dir, `${fileOf(eui, use)}.key`), await keyPem(issued), { mode: 0o600 });
+}
+
+export async function readDemoUserCertificates(dir: string): Promise<DemoUserCertificates[]> {
+  return Promise.all(DEMO_USERS.map(async (user) => {
+    const pem: Partial<Record<KeyUse, string>> = {};
+    for (const use of usesOf(user)) pem[use] = await readFile(join(dir, `${fileOf(user.userId, use)}.pem`), "utf8");
+    return { user, pem };
+  }));
+}
+
+/** What the emulated devices trust: each demo user's DS, KA and prepayment KA certificates. */
+export function trustAnchorsOf(users: readonly DemoUserCertificates[]): { ds?: string; ka?: string; ppKa?: string }[] {
+  return users.map(({ pem }) => ({ ...(pem.ds ? { ds: pem.ds } : {}), ...(pem.ka ? { ka: pem.ka } : {}), ...(pem["pp-ka"] ? { ppKa: pem["pp-ka"] } : {}) }));
+}
+
 export interface Demo {
   readonly parties: { partyId: string; name: string }[];
-  readonly users: { userId: string; partyId: string; roles: readonly RoleCode[]; certificates: { usage: "xml"; pem: string }[] }[];
-  readonly keys: { userId: string; keyPem: string; certificatePem: string }[];
-  readonly devices: DeviceRecord[];
-  readonly deviceLogs: { chfId: string; deviceIds: string[] }[];
+  readonly users: { userId: string; partyId: string; roles: readonly RoleCode[]; certificates: { usage: "xml" | "ds" | "ka"; pem: string }[] }[];
+  readonly devices: readonly DeviceRecord[];
+  readonly deviceLogs: readonly { chfId: string; deviceIds: string[] }[];
   readonly appointments: Appointment[];
 }
 
 /**
- * Builds the demo: users with XML-signing certificates from the test SMKI, and `premises`
- * commissioned premises (a hub with its gas proxy, an electricity meter, a gas meter, an IHD),
- * registered to Supplier A and Network Operator 1. The first premises uses the RTDS device IDs
- * (00DB1234567890A0 ESME, A1 GSME, A2 CHF, A3 GPF, A5 IHD).
+ * The demo: its users with their XML-signing, digital-signing and key-agreement certificates, the
+ * fleet's inventory records and HAN device logs, and registration data that appoints Supplier A
+ * (IS, GS) and Network Operator 1 (ED, GT) to every meter's MPxN.
  */
-export async function buildDemo(smki: TestSmki, premises: number, at: Date): Promise<Demo> {
-  const parties = DEMO_USERS.map((u) => ({ partyId: u.partyId, name: u.name }));
-  const users: Demo["users"] = [];
-  const keys: Demo["keys"] = [];
-  for (const user of DEMO_USERS) {
-    const issued = await smki.issue({ eui: user.userId, usage: "ds", commonName: user.name, roleCode: user.roleCode });
-    users.push({ userId: user.userId, partyId: user.partyId, roles: user.roles, certificates: [{ usage: "xml", pem: issued.pem }] });
-    keys.push({ userId: user.userId, keyPem: toPem("PRIVATE KEY", await exportPrivateKey(issued.keys.privateKey)), certificatePem: issued.pem });
-  }
-  const devices: DeviceRecord[] = [];
-  const deviceLogs: Demo["deviceLogs"] = [];
+export function buildDemo(users: readonly DemoUserCertificates[], devices: readonly DeviceRecord[], deviceLogs: Demo["deviceLogs"]): Demo {
+  const from = "2020-01-01";
   const appointments: Appointment[] = [];
-  for (let i = 0; i < premises; i++) {
-    const id = (suffix: number) => (i === 0 ? `00DB1234567890A${suffix}` : `00DB${(0x10000000 + i).toString(16).toUpperCase()}000${suffix}`);
-    const mpan = String(1_200_000_000_000 + i);
-    const mprn = String(7_000_000 + i);
-    const where = { postcode: `SW1A ${1 + (i % 9)}AA`, address: `${i + 1} Demo Street`, uprn: String(100_000_000_000 + i) };
-    const record = (deviceId: string, type: DeviceRecord["type"], extra: Partial<DeviceRecord> = {}): DeviceRecord => ({
-      deviceId, type, status: "commissioned", manufacturer: "OD01", model: "DEMO", firmwareVersion: "00010000",
-      mpxn: null, chfId: id(2), associatedWith: null, premises: where, statusChangedAt: at.toISOString(), ...extra,
-    });
-    devices.push(
-      record(id(2), "CHF"),
-      record(id(3), "GPF"),
-      record(id(0), "ESME", { mpxn: mpan }),
-      record(id(1), "GSME", { mpxn: mprn, associatedWith: id(3) }),
-      record(id(5), "IHD", { associatedWith: id(0) }),
-    );
-    deviceLogs.push({ chfId: id(2), deviceIds: [id(3), id(0), id(1), id(5)] });
-    const from = "2020-01-01";
-    appointments.push(
-      { mpxn: mpan, fuel: "electricity", role: "IS", partyId: "SUPPLIER-A", effectiveFrom: from, effectiveTo: null },
-      { mpxn: mpan, fuel: "electricity", role: "ED", partyId: "DNO-1", effectiveFrom: from, effectiveTo: null },
-      { mpxn: mprn, fuel: "gas", role: "GS", partyId: "SUPPLIER-A", effectiveFrom: from, effectiveTo: null },
-      { mpxn: mprn, fuel: "gas", role: "GT", partyId: "DNO-1", effectiveFrom: from, effectiveTo: null },
-    );
+  for (const device of devices) {
+    if (device.mpxn === null) continue;
+    if (device.type === "ESME") {
+      appointments.push(
+        { mpxn: device.mpxn, fuel: "electricity", role: "IS", partyId: "SUPPLIER-A", effectiveFrom: from, effectiveTo: null },
+        { mpxn: device.mpxn, fuel: "electricity", role: "ED", partyId: "DNO-1", effectiveFrom: from, effectiveTo: null },
+      );
+    } else if (device.type === "GSME") {
+      appointments.push(
+        { mpxn: device.mpxn, fuel: "gas", role: "GS", partyId: "SUPPLIER-A", effectiveFrom: from, effectiveTo: null },
+        { mpxn: device.mpxn, fuel: "gas", role: "GT", partyId: "DNO-1", effectiveFrom: from, effectiveTo: null },
+      );
+    }
   }
-  return { parties, users, keys, devices, deviceLogs, appointments };
+  return {
+    parties: DEMO_USERS.map((u) => ({ partyId: u.partyId, name: u.name })),
+    users: users.map(({ user, pem }) => ({
+      userId: user.userId, partyId: user.partyId, roles: user.roles,
+      certificates: (["xml", "ds", "ka"] as const).flatMap((usage) => (pem[usage] ? [{ usage, pem: pem[usage] }] : [])),
+    })),
+    devices, deviceLogs, appointments,
+  };
 }
 
-/** Loads the demo into an in-process DCC. */
+/** Loads the demo into an in-process DCC (journaled with the DCC's next commit). */
 export function loadDemo(dcc: Dcc, demo: Demo): void {
   const { users, inventory, registration } = dcc.services;
   demo.parties.forEach((party) => users.addParty(party));

@@ -4,6 +4,7 @@
 import { parseArgs } from "node:util";
 import { bench } from "./commands/bench.js";
 import { transform as duisTransform } from "./commands/duis-transform.js";
+import { preCommand as duisPreCommand, signedPreCommand as duisSignedPreCommand } from "./commands/duis-pre-command.js";
 import { parse as duisParse, send as duisSend, sign as duisSign, validate as duisValidate } from "./commands/duis.js";
 import { start } from "./commands/start.js";
 import { inspect, mac, parse as gbcsParse, sign as gbcsSign, verify } from "./commands/gbcs.js";
@@ -33,12 +34,18 @@ DUIS Service Requests (XML files, or - for standard input; JSON Lines out):
                                          the GBCS Pre-Command (critical) or MAC'd command of each request
   duis send FILE... --key KEY --cert CERT [--url URL] [--preserve-counter]
                                          sign (counter = now in ms), POST to the right endpoint, print the answer
+  duis pre-command ANSWER                the Pre-Command in the answer to a Command Variant 4 request, as hex
+                                         (ANSWER: duis send's output or a DUIS Response; feeds gbcs sign)
+  duis signed-pre-command ANSWER SIGNED  the Command Variant 5 request (same RequestID) carrying gbcs sign's
+                                         signed Pre-Command, as XML (feeds duis send --preserve-counter)
 
 The gateway:
   start [--port N] [--premises N] [--data DIR] [--runtime node|workerd] [--store postgres://...]
-                                         the gateway with a demo DCC: users, keys (in DIR/keys), a fleet;
-                                         state in DIR/db (embedded) or the PostgreSQL server named
-        [--plugins MODULE,...]           plugins to start (Node): migrations, setup, routes, a device transport
+                                         the gateway with a demo DCC: users, keys (in DIR/keys), a fleet of
+                                         emulated devices that answer (Node; premises 0 has the reference IDs);
+                                         state in DIR/db (embedded) or the PostgreSQL server named, devices in
+                                         DIR/devices.msgpack; prints a session to try
+        [--plugins MODULE,...]           more plugins to start (Node): migrations, setup, routes, jobs
 
 Benchmarks:
   bench [SUITE] [--time MS]              run benchmark suites (kernel), write bench/results/*.json, print a table
@@ -102,10 +109,14 @@ function duis([sub, ...files]: readonly string[], options: Options): Promise<num
       return duisSign(files, text(options.key), text(options.cert));
     case "transform":
       return duisTransform(files, text(options.keystore), text(options["device-type"]));
+    case "pre-command":
+      return duisPreCommand(files);
+    case "signed-pre-command":
+      return duisSignedPreCommand(files);
     case "send":
       return duisSend(files, text(options.key), text(options.cert), text(options.url), options["preserve-counter"] === true);
     default:
-      throw new UsageError(sub ? `unknown duis command "${sub}" (parse, validate, sign, transform, send)` : "duis needs a command: parse, validate, sign, transform or send");
+      throw new UsageError(sub ? `unknown duis command "${sub}" (parse, validate, sign, transform, send, pre-command, signed-pre-command)` : "duis needs a command: parse, validate, sign, transform, send, pre-command or signed-pre-command");
   }
 }
 

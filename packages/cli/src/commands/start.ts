@@ -1,21 +1,24 @@
 // `opendcc start`: the gateway with its demo DCC, ready for a DUIS client. On Node (default) with
-// the embedded store in the data folder, or on workerd (the edge entry) with PostgreSQL or the
-// isolate's memory. Prints where it listens, where the demo users' keys are, and a request to try.
+// the embedded store in the data folder and the devices plugin as its device transport: a small
+// emulated fleet that answers. On workerd (the edge entry) with PostgreSQL or the isolate's memory,
+// and no devices. Prints where it listens, where the demo users' keys are, and examples to try.
 import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { createDuisCodec, openDcc } from "@opendcc/core";
-import { TestSmki, toPem } from "@opendcc/gbcs";
+import { createDuisCodec, openDcc, type DeviceTransport } from "@opendcc/core";
+import { ACCESS_CONTROL_BROKER, KeyRing, TestSmki, toPem } from "@opendcc/gbcs";
 import { exportPrivateKey, importPrivateKey, pemToDer } from "@opendcc/kernel";
+import { createDemoEstate, REFERENCE_PREMISES, type DemoEstate } from "@opendcc/plugin-devices";
 import { startPlugins } from "@opendcc/server";
 import { startNodeServer } from "@opendcc/server/node";
 import { SqlGatewayStore } from "@opendcc/store";
 import { openDatabase } from "@opendcc/store/open";
-import { DEMO_USERS, buildDemo, loadDemo, postDemo, type Demo } from "../demo.js";
+import { DEMO_USERS, buildDemo, loadDemo, postDemo, readDemoUserCertificates, trustAnchorsOf, writeDemoUserKeys, writeKeyPair, type DemoUserCertificates } from "../demo.js";
 import { UsageError } from "../output.js";
 import { startWorker } from "../workerd.js";
+import { trySession, writeExamples } from "./start-examples.js";
 
 export interface StartOptions {
   readonly port: string | undefined;
@@ -27,7 +30,12 @@ export interface StartOptions {
   readonly plugins?: string | undefined;
 }
 
-const DCC_EUI = "90B3D51F30000002";
+/** The DCC's EUI: it signs responses (XML) and, as the Access Control Broker, MACs commands (KA). */
+const DCC_EUI = ACCESS_CONTROL_BROKER;
+const DEFAULT_PREMISES = 3;
+const SNAPSHOT = "devices.msgpack";
+/** How often a changed device estate is written to the data folder (ms). */
+const SNAPSHOT_EVERY_MS = 2000;
 
 type Plugin = Parameters<typeof startPlugins>[1][number];
 
@@ -42,31 +50,41 @@ interface Keys {
   readonly dir: string;
   readonly dccKeyPem: string;
   readonly dccCertPem: string;
-  /** A new demo to load, or null when the keys (and the state) are from an earlier start. */
-  readonly demo: Demo | null;
+  /** The Access Control Broker's key-agreement certificate and PKCS#8 key. */
+  readonly acbKa: { readonly pem: string; readonly key: string };
+  readonly users: readonly DemoUserCertificates[];
+  /** True when this start made the keys: the DCC's state is new and the demo is to be loaded. */
+  readonly fresh: boolean;
 }
 
-// The data folder keeps the DCC's key and the demo users' keys; a first start makes them.
-async function keysFor(dataDir: string, premises: number): Promise<Keys> {
+const acbFile = (dir: string, ext: "pem" | "key") => join(dir, `${DCC_EUI.toLowerCase()}-ka.${ext}`);
+
+// The data folder keeps the DCC's keys and the demo users' keys; a first start makes them, later
+// starts read them (so the users' keys and the devices' trust in them survive a restart).
+async function keysFor(dataDir: string): Promise<Keys> {
   const dir = join(dataDir, "keys");
   await mkdir(dir, { recursive: true });
   const dccKeyFile = join(dir, "dcc-xml.key");
   const dccCertFile = join(dir, "dcc-xml.pem");
-  if (existsSync(dccKeyFile) && existsSync(dccCertFile)) {
-    return { dir, dccKeyPem: await readFile(dccKeyFile, "utf8"), dccCertPem: await readFile(dccCertFile, "utf8"), demo: null };
+  const fresh = !existsSync(dccKeyFile);
+  if (fresh) {
+    const smki = await TestSmki.create();
+    const dcc = await smki.issue({ eui: DCC_EUI, usage: "ds", commonName: "OpenDCC", roleCode: "04" });
+    await writeDemoUserKeys(smki, dir);
+    await writeKeyPair(dir, DCC_EUI, "ka", await smki.issue({ eui: DCC_EUI, usage: "ka", commonName: "OpenDCC Access Control Broker", roleCode: "04" }));
+    await writeFile(join(dir, "test-smki-ca.pem"), smki.ca.pem);
+    await writeFile(dccCertFile, dcc.pem);
+    await writeFile(dccKeyFile, toPem("PRIVATE KEY", await exportPrivateKey(dcc.keys.privateKey)), { mode: 0o600 }); // last: its presence marks a complete set
+  } else if (!existsSync(acbFile(dir, "key"))) {
+    throw new UsageError(`${dataDir} was made by an earlier OpenDCC (no Access Control Broker key in ${dir}); start with a new --data folder`);
   }
-  const smki = await TestSmki.create();
-  const dcc = await smki.issue({ eui: DCC_EUI, usage: "ds", commonName: "OpenDCC", roleCode: "04" });
-  const demo = await buildDemo(smki, premises, new Date());
-  for (const key of demo.keys) {
-    await writeFile(join(dir, `${key.userId.toLowerCase()}-xml.key`), key.keyPem, { mode: 0o600 });
-    await writeFile(join(dir, `${key.userId.toLowerCase()}-xml.pem`), key.certificatePem);
-  }
-  const dccKeyPem = toPem("PRIVATE KEY", await exportPrivateKey(dcc.keys.privateKey));
-  await writeFile(join(dir, "test-smki-ca.pem"), smki.ca.pem);
-  await writeFile(dccCertFile, dcc.pem);
-  await writeFile(dccKeyFile, dccKeyPem, { mode: 0o600 }); // last: its presence marks a complete set
-  return { dir, dccKeyPem, dccCertPem: dcc.pem, demo };
+  return {
+    dir, fresh,
+    dccKeyPem: await readFile(dccKeyFile, "utf8"),
+    dccCertPem: await readFile(dccCertFile, "utf8"),
+    acbKa: { pem: await readFile(acbFile(dir, "pem"), "utf8"), key: await readFile(acbFile(dir, "key"), "utf8") },
+    users: await readDemoUserCertificates(dir),
+  };
 }
 
 /**
@@ -87,7 +105,7 @@ export function fromEnvironment(options: StartOptions, env: NodeJS.ProcessEnv = 
 export async function start(given: StartOptions): Promise<number> {
   const options = fromEnvironment(given);
   const port = integer(options.port, "port", 8079);
-  const premises = integer(options.premises, "premises", 10);
+  const premises = integer(options.premises, "premises", DEFAULT_PREMISES);
   const runtime = options.runtime ?? "node";
   if (runtime !== "node" && runtime !== "workerd") throw new UsageError(`--runtime must be node or workerd, not "${runtime}"`);
   if (runtime === "workerd" && options.store && !/^postgres(ql)?:\/\//.test(options.store)) {
@@ -100,29 +118,30 @@ export async function start(given: StartOptions): Promise<number> {
   }
   if (runtime === "workerd" && options.plugins) throw new UsageError("plugins run on Node only for now (--runtime node)");
   const plugins = await loadPlugins(options.plugins);
-  const keys = await keysFor(dataDir, premises);
-  const example = join(dataDir, "examples", "read-inventory.xml");
-  await mkdir(join(dataDir, "examples"), { recursive: true });
-  await writeFile(example, readInventoryExample());
+  const keys = await keysFor(dataDir);
+  const examples = await writeExamples(dataDir);
 
-  const running = runtime === "node" ? await startOnNode(port, dataDir, options.store, keys, plugins) : await startOnWorkerd(port, options.store, keys);
+  const running = runtime === "node" ? await startOnNode(port, dataDir, options.store, keys, premises, plugins) : await startOnWorkerd(port, options.store, keys, premises);
   const show = (path: string) => {
     const short = relative(process.cwd(), path);
     return short === "" ? "." : short.startsWith("..") ? path : short;
   };
-  const supplier = DEMO_USERS[0]!.userId.toLowerCase();
-  const fleet = keys.demo ? `${premises} premises, ${keys.demo.devices.length} devices` : "as stored";
+  const { ESME, GSME, CHF, GPF, IHD } = REFERENCE_PREMISES;
+  const referencePremises = premises > 0 || !keys.fresh;
   console.log(`OpenDCC gateway (${runtime}) listening on ${running.url}
   DUIS (DCC Boxed paths): ${running.url}/api/v1/serviceS | serviceT | serviceD
   admin API:              ${running.url}/admin/v1   (OpenAPI: ${running.url}/openapi.json)
   health, metrics:        ${running.url}/healthz, ${running.url}/metrics
   store:                  ${running.store}
-  demo fleet:             ${fleet} (first: ESME 00DB1234567890A0, GSME ...A1, CHF ...A2, GPF ...A3, IHD ...A5)
-  demo users' keys:       ${show(keys.dir)}/  (<eui>-xml.key PKCS#8 + <eui>-xml.pem; DCC response certificate dcc-xml.pem)
+  demo fleet:             ${running.fleet}${referencePremises ? `
+                          premises 0: ESME ${ESME}, GSME ${GSME}, CHF ${CHF}, GPF ${GPF}, IHD ${IHD}` : ""}
+  devices:                ${running.devices}
+  demo users' keys:       ${show(keys.dir)}/  (<eui>-xml: DUIS XML signing; <eui>-ds, <eui>-ka, suppliers' <eui>-pp-ka: GBCS;
+                          .key PKCS#8, .pem certificate; a --keystore folder. DCC: dcc-xml.pem, ACB ${DCC_EUI.toLowerCase()}-ka.pem)
   demo users:             ${DEMO_USERS.map((u) => `${u.userId} ${u.roles.join("/")}`).join(", ")}
 
-Try it (reads the inventory of the first premises as Supplier A):
-  npx -y pnpm@10 opendcc duis send ${show(example)} --key ${show(keys.dir)}/${supplier}-xml.key --cert ${show(keys.dir)}/${supplier}-xml.pem --url ${running.url}
+Try it (a POSIX shell in this folder):
+  ${trySession(running.url, show(keys.dir), show(examples.dir), runtime === "node" && referencePremises)}
 
 Press Ctrl+C to stop.`);
   await new Promise<void>((done) => {
@@ -136,39 +155,114 @@ Press Ctrl+C to stop.`);
 interface Running {
   readonly url: string;
   readonly store: string;
+  /** What the fleet is, and where the devices are (said in the banner). */
+  readonly fleet: string;
+  readonly devices: string;
   stop(): Promise<void>;
 }
 
-async function startOnNode(port: number, dataDir: string, storeUrl: string | undefined, keys: Keys, plugins: readonly Plugin[]): Promise<Running> {
+const fleetText = (estate: DemoEstate, restored: boolean, premises: number) =>
+  restored ? `as kept in ${SNAPSHOT} (--premises applies to a new --data folder)` : `${premises} premises, ${estate.records.length} devices (CHF, GPF, ESME, GSME, IHD each)`;
+
+/** The demo estate: restored from a snapshot file when one is named and exists, or made. */
+async function demoEstate(snapshotFile: string | null, keys: Keys, premises: number): Promise<{ estate: DemoEstate; restored: boolean }> {
+  const snapshot = snapshotFile && existsSync(snapshotFile) ? new Uint8Array(await readFile(snapshotFile)) : undefined;
+  const estate = await createDemoEstate({
+    premises, accessControlBrokerKa: keys.acbKa.pem, parties: trustAnchorsOf(keys.users),
+    ...(snapshot ? { snapshot } : {}),
+  });
+  return { estate, restored: snapshot !== undefined };
+}
+
+async function saveSnapshot(dataDir: string, estate: DemoEstate): Promise<void> {
+  const file = join(dataDir, SNAPSHOT);
+  await writeFile(`${file}.new`, estate.devices.snapshot());
+  await rename(`${file}.new`, file); // whole or not at all
+}
+
+/**
+ * The reference premises' device certificates, written beside the users' keys so that
+ * `gbcs parse --keystore <data>/keys` checks and decrypts their responses.
+ */
+async function writeDeviceCertificates(dir: string, estate: DemoEstate): Promise<void> {
+  const { ESME, GSME, CHF, GPF } = REFERENCE_PREMISES;
+  for (const eui of [ESME, GSME, CHF, GPF]) {
+    let certificates;
+    try {
+      certificates = await estate.devices.certificates(eui);
+    } catch {
+      return; // no reference premises (--premises 0)
+    }
+    await writeFile(join(dir, `${eui.toLowerCase()}-ka.pem`), certificates.ka.pem);
+    await writeFile(join(dir, `${eui.toLowerCase()}-ds.pem`), certificates.ds.pem);
+  }
+}
+
+async function startOnNode(port: number, dataDir: string, storeUrl: string | undefined, keys: Keys, premises: number, plugins: readonly Plugin[]): Promise<Running> {
+  // A new DCC gets a new estate; a restart the one it had (keys, counters, tariffs, supply).
+  const { estate, restored } = await demoEstate(keys.fresh ? null : join(dataDir, SNAPSHOT), keys, premises);
+  await writeDeviceCertificates(keys.dir, estate);
+  await saveSnapshot(dataDir, estate);
+  // The DCC MACs commands as the Access Control Broker: ECDH(its KA key, the device's KA
+  // certificate, fetched from the devices plugin on first use).
+  const ring = await KeyRing.fromFiles([
+    { name: `${DCC_EUI.toLowerCase()}-ka.pem`, text: keys.acbKa.pem },
+    { name: `${DCC_EUI.toLowerCase()}-ka.key`, text: keys.acbKa.key },
+  ]);
   // The embedded store lives in the data folder unless --store names another (postgres://...).
   const store = await SqlGatewayStore.open(await openDatabase(storeUrl ?? join(dataDir, "db")));
   const codec = createDuisCodec({ dccKey: { privateKey: await importKey(keys.dccKeyPem), certificate: keys.dccCertPem } });
-  const dcc = await openDcc({ codec, store });
-  if (keys.demo) {
-    loadDemo(dcc, keys.demo);
+  const dcc = await openDcc({ codec, store, commandKeys: estate.devices.commandKeys(ring) });
+  if (keys.fresh) {
+    loadDemo(dcc, buildDemo(keys.users, estate.records, estate.deviceLogs));
     await dcc.commit();
   }
-  // Their migrations run in the store first; a devices plugin's transport carries the commands.
-  const host = await startPlugins(dcc, plugins);
+  // The estate is written to the data folder when it may have changed: after commands and answers.
+  let changed = false;
+  const devices = estate.devices;
+  const transport: DeviceTransport = {
+    send: (command) => ((changed = true), devices.send(command)),
+    onMessage: (receiver) => devices.onMessage((message) => ((changed = true), receiver(message))),
+  };
+  const saver = setInterval(() => {
+    if (!changed) return;
+    changed = false;
+    saveSnapshot(dataDir, estate).catch((error: Error) => console.error(`opendcc: cannot save the device estate: ${error.message}`));
+  }, SNAPSHOT_EVERY_MS);
+  // Their migrations run in the store first; the devices plugin's transport carries the commands.
+  const host = await startPlugins(dcc, [{ ...estate.plugin, deviceTransport: transport }, ...plugins]);
   const server = await startNodeServer({ dcc, port, plugins: host });
   return {
     url: server.url,
     store: storeUrl ? "PostgreSQL server" : `embedded, in ${join(dataDir, "db")}`,
-    stop: () => server.close().then(() => host.stop()).then(() => dcc.close()),
+    fleet: fleetText(estate, restored, premises),
+    devices: `emulated (devices plugin), state kept in ${join(dataDir, SNAPSHOT)}; ${server.url}/plugins/devices/devices/<eui>`,
+    stop: async () => {
+      clearInterval(saver);
+      await server.close();
+      await host.stop();
+      await saveSnapshot(dataDir, estate);
+      await dcc.close();
+    },
   };
 }
 
-async function startOnWorkerd(port: number, storeUrl: string | undefined, keys: Keys): Promise<Running> {
+async function startOnWorkerd(port: number, storeUrl: string | undefined, keys: Keys, premises: number): Promise<Running> {
   const entry = createRequire(import.meta.url).resolve("@opendcc/server/edge");
   const worker = await startWorker(entry, {
     ...(port === 0 ? {} : { port }), // 0: any free port, as on Node
     localNetwork: true,
     bindings: { DCC_XML_KEY: keys.dccKeyPem, DCC_XML_CERT: keys.dccCertPem, ...(storeUrl ? { DATABASE_URL: storeUrl } : {}) },
   });
-  if (keys.demo) await postDemo(worker.url.replace(/\/$/, ""), keys.demo);
+  const url = worker.url.replace(/\/$/, "");
+  // The inventory is the one the Node start would have; the emulator itself does not run here.
+  const { estate } = await demoEstate(null, keys, premises);
+  if (keys.fresh) await postDemo(url, buildDemo(keys.users, estate.records, estate.deviceLogs));
   return {
-    url: worker.url.replace(/\/$/, ""),
+    url,
     store: storeUrl ? "PostgreSQL server" : "the isolate's memory (gone when it stops; use --store postgres://... to keep it)",
+    fleet: keys.fresh ? `${premises} premises in the inventory` : "as stored",
+    devices: "none: the devices plugin runs on Node only, so device services find no device transport here (use --runtime node)",
     stop: () => worker.stop(),
   };
 }
@@ -194,22 +288,4 @@ async function loadPlugins(list: string | undefined): Promise<Plugin[]> {
 
 function importKey(pem: string): Promise<CryptoKey> {
   return importPrivateKey(pemToDer(pem), "ds");
-}
-
-function readInventoryExample(): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<sr:Request xmlns:ds="http://www.w3.org/2000/09/xmldsig#" xmlns:sr="http://www.dccinterface.co.uk/ServiceUserGateway" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" schemaVersion="5.2">
-  <sr:Header>
-    <sr:RequestID>90-B3-D5-1F-30-01-00-00:90-B3-D5-1F-30-00-00-02:1000</sr:RequestID>
-    <sr:CommandVariant>8</sr:CommandVariant>
-    <sr:ServiceReference>8.2</sr:ServiceReference>
-    <sr:ServiceReferenceVariant>8.2</sr:ServiceReferenceVariant>
-  </sr:Header>
-  <sr:Body>
-    <sr:ReadInventory>
-      <sr:DeviceID>00-DB-12-34-56-78-90-A0</sr:DeviceID>
-    </sr:ReadInventory>
-  </sr:Body>
-</sr:Request>
-`;
 }
