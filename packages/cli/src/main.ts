@@ -3,6 +3,8 @@
 // input is reported per input in the JSON lines, never as a stack trace.
 import { parseArgs } from "node:util";
 import { bench } from "./commands/bench.js";
+import { benchE2e } from "./commands/bench-e2e.js";
+import { fleetProvision } from "./commands/fleet.js";
 import { transform as duisTransform } from "./commands/duis-transform.js";
 import { preCommand as duisPreCommand, signedPreCommand as duisSignedPreCommand } from "./commands/duis-pre-command.js";
 import { parse as duisParse, send as duisSend, sign as duisSign, validate as duisValidate } from "./commands/duis.js";
@@ -49,6 +51,14 @@ The gateway:
 
 Benchmarks:
   bench [SUITE] [--time MS]              run benchmark suites (kernel), write bench/results/*.json, print a table
+  bench e2e [--seconds S] [--premises N] [--connections C] [--store embedded|memory] [--profile]
+                                         a gateway process with a fleet, loaded with signed DUIS over HTTP through
+                                         to the emulated devices and back; one JSON line, bench/results/e2e.json
+
+Fleets:
+  fleet provision --premises N [--snapshot FILE]
+                                         provision N premises of emulated devices with inventory and registration
+                                         data; JSON summary with seconds and bytes per premises; msgpack snapshot
 
 Other:
   selftest                               known-answer tests of the WASM kernel on this runtime
@@ -67,6 +77,7 @@ async function run(argv: readonly string[]): Promise<number> {
       keystore: { type: "string" }, time: { type: "string" }, key: { type: "string" }, cert: { type: "string" },
       url: { type: "string" }, "preserve-counter": { type: "boolean" }, "device-type": { type: "string" },
       port: { type: "string" }, premises: { type: "string" }, runtime: { type: "string" }, store: { type: "string" }, data: { type: "string" }, plugins: { type: "string" },
+      seconds: { type: "string" }, connections: { type: "string" }, profile: { type: "boolean" }, snapshot: { type: "string" },
       help: { type: "boolean", short: "h" } },
     allowPositionals: true,
     strict: true,
@@ -93,7 +104,12 @@ async function run(argv: readonly string[]): Promise<number> {
       if (rest.length > 0) throw new UsageError(`start takes no arguments, only options (got "${rest.join(" ")}")`);
       return start({ port: text(options.port), premises: text(options.premises), runtime: text(options.runtime), store: text(options.store), data: text(options.data), plugins: text(options.plugins) });
     case "bench":
+      if (rest[0] === "e2e" && rest.length === 1) {
+        return benchE2e({ seconds: text(options.seconds), premises: text(options.premises), connections: text(options.connections), store: text(options.store), profile: options.profile === true });
+      }
       return bench(rest, text(options.time));
+    case "fleet":
+      return fleetProvision(rest, { premises: text(options.premises), snapshot: text(options.snapshot) });
     default:
       throw new UsageError(`unknown command "${command}" (see opendcc help)`);
   }

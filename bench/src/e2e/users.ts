@@ -1,0 +1,52 @@
+// The supplier users of the end-to-end runs (bench and test/e2e): each has an XML-signing key for
+// DUIS, GBCS digital-signing and key-agreement keys (Signed Pre-Commands; responses MAC'd and
+// encrypted for it) and a prepayment key-agreement key (UTRNs), all from a test SMKI. The gateway
+// is given only the certificates (`UserCertificates`, plain PEM text that crosses a process
+// boundary); the private keys stay with the DUIS client.
+import { certificateIssuerSerial } from "@opendcc/duis";
+import { TestSmki } from "@opendcc/gbcs";
+
+export const SUPPLIER_PARTY = "SUPPLIER-A";
+
+export interface UserCertificates {
+  readonly userId: string;
+  readonly partyId: string;
+  /** PEM: DUIS XML signing, GBCS digital signing, key agreement, prepayment key agreement. */
+  readonly xml: string;
+  readonly ds: string;
+  readonly ka: string;
+  readonly ppKa: string;
+}
+
+export interface E2eUser {
+  readonly certificates: UserCertificates;
+  readonly userId: string;
+  readonly xmlKey: CryptoKey;
+  /** X509IssuerSerial of the XML-signing certificate, as the XML signature names it. */
+  readonly issuerName: string;
+  readonly serialNumber: string;
+  readonly dsKey: CryptoKey;
+  readonly kaKey: CryptoKey;
+  readonly ppKaKey: CryptoKey;
+}
+
+/** Supplier user n: 90B3D51F3001 and n in 4 hex digits (n = 0 is the demo's Supplier A). */
+export const supplierUserId = (n: number): string => `90B3D51F3001${n.toString(16).toUpperCase().padStart(4, "0")}`;
+
+/** `count` users of Supplier A, each with the Import and Gas Supplier roles. */
+export async function makeSupplierUsers(count: number, smki?: TestSmki): Promise<E2eUser[]> {
+  const ca = smki ?? (await TestSmki.create("OpenDCC e2e users CA"));
+  const users: E2eUser[] = [];
+  for (let n = 0; n < count; n++) {
+    const userId = supplierUserId(n);
+    const issue = (usage: "ds" | "ka") => ca.issue({ eui: userId, usage, commonName: `${SUPPLIER_PARTY} ${n}`, roleCode: "02" });
+    const [xml, ds, ka, ppKa] = await Promise.all([issue("ds"), issue("ds"), issue("ka"), issue("ka")]);
+    const { issuerName, serialDecimal } = certificateIssuerSerial(xml.der);
+    users.push({
+      certificates: { userId, partyId: SUPPLIER_PARTY, xml: xml.pem, ds: ds.pem, ka: ka.pem, ppKa: ppKa.pem },
+      userId, xmlKey: xml.keys.privateKey, issuerName, serialNumber: serialDecimal,
+      dsKey: ds.keys.privateKey, kaKey: ka.keys.privateKey, ppKaKey: ppKa.keys.privateKey,
+    });
+  }
+  return users;
+}
