@@ -11,7 +11,7 @@ if (!postgres.available) {
   process.env.OPENDCC_POSTGRES_SKIP_SAID = "1";
 }
 
-const GATEWAY_SUITES = ["packages/server/test/gateway.test.ts", "packages/server/test/device-services.test.ts"];
+const GATEWAY_SUITES = ["packages/server/test/gateway.test.ts", "packages/server/test/device-services.test.ts", "packages/server/test/scheduled-services.test.ts"];
 
 export default defineConfig({
   test: {

@@ -35,6 +35,9 @@ export interface E2e {
 export interface DeviceState {
   readonly supply: string;
   readonly credit: number | null;
+  readonly prepayment: Readonly<Record<string, number>> | null;
+  readonly firmwareVersion: string;
+  readonly deviceLog: { readonly deviceId: string; readonly kind: string }[];
   readonly register: { readonly value: number; readonly unit: string } | null;
   readonly tariff: { readonly source: string; readonly values: Record<string, unknown> };
   readonly security: { readonly code: string }[];
@@ -80,7 +83,8 @@ export async function startE2e(options: Partial<E2eGatewayOptions> = {}): Promis
         if (!matches) continue;
         await json("POST", `/admin/v1/users/${user.userId}/outbox/acknowledge`, { throughId: message.id });
         const body = response.body;
-        const payload = body.kind === "ResponseMessage" && body.content?.kind === "GBCSPayload" ? body.content.gbcsPayload
+        const content = body.kind === "ResponseMessage" ? body.content : null;
+        const payload = content?.kind === "GBCSPayload" || content?.kind === "DSPScheduledMessage" ? content.gbcsPayload
           : body.kind === "DeviceAlertMessage" ? body.gbcsPayload : null;
         if (!payload) return { response, gbcs: null };
         await withDeviceCertificates((await parseGbcs(payload)).originator);

@@ -7,14 +7,14 @@ import { CATALOGUE_DATA } from "./catalogue-data.js";
 import { EventBus } from "./events.js";
 import { Gateway, type AuditEntry, type DccAlert, type GatewayResponse, type GatewayServices, type RequestCodec } from "./gateway.js";
 import { SmartMeteringInventory } from "./inventory.js";
-import { Journal, type GatewayStore } from "./journal.js";
+import { Journal, type Change, type GatewayStore } from "./journal.js";
 import { NON_DEVICE_SERVICES } from "./non-device-services.js";
 import { UserDirectory } from "./parties.js";
 import { Quarantine } from "./quarantine.js";
 import { RegistrationData } from "./registration.js";
 import { RequestCounters } from "./request-ids.js";
-import { ResponseCodes } from "./response-codes.js";
-import { Schedules, type Schedule } from "./schedules.js";
+import { Schedules } from "./schedules.js";
+import { ScheduledRuns } from "./scheduled-runs.js";
 import { IdBlocks, applyRemoteChange } from "./shared-store.js";
 import { DeviceServices, clockAcbCounter, type CommandKeys } from "./device-services.js";
 import { CosParty } from "./cos-party.js";
@@ -160,32 +160,45 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
     schedules.removeWhere((s) => premises.has(s.deviceId) && (users.user(s.userId)?.roles.includes("OU") ?? false), "change-of-tenancy");
   });
   // Deliveries: pumped when something is queued and on a timer for retries; each round's
-  // changes are committed like a request's.
+  // changes are committed like a request's. A pump asked for during a round gets one more round
+  // right after it, so that what was queued meanwhile does not wait for the timer.
   let pumping: Promise<void> | null = null;
-  const pump = () => {
-    pumping ??= delivery.pump().then(() => journal.commit()).catch((error: unknown) => console.error(`delivery: ${(error as Error).message}`)).finally(() => (pumping = null));
+  let pumpAgain = false;
+  const pump = (): Promise<void> => {
+    if (pumping) {
+      pumpAgain = true;
+      return pumping;
+    }
+    pumping = (async () => {
+      do {
+        pumpAgain = false;
+        await delivery.pump().then(() => journal.commit()).catch((error: unknown) => console.error(`delivery: ${(error as Error).message}`));
+      } while (pumpAgain);
+      pumping = null; // in the same turn as the last check, so no request falls in between
+    })();
     return pumping;
   };
-  // Due schedules run on the same tick. Their service is a device service, which this gateway cannot
-  // execute until the GBCS transform exists: each run is answered to its user as such.
-  const scheduledRun = (schedule: Schedule): GatewayResponse => ({
-    requestId: null, responseCode: ResponseCodes.notSupported,
-    reason: `scheduled ${schedule.srv} (DSPScheduleID ${schedule.id}): this gateway has no GBCS transform for it yet`,
-    serviceReference: services.catalogue.get(schedule.srv)?.serviceReference ?? null, srv: schedule.srv, body: null,
-  });
+  // Due schedules run on the same tick (scheduled-runs.ts): the command goes to the device now, and
+  // the device's response reaches the user later; a run that cannot go is answered with its error.
   const runDueSchedules = async () => {
     if (shared) {
       // Exactly once over all instances: the store locks each due schedule's row (SKIP LOCKED), and
-      // its move and its queued answer commit together.
+      // its move (or removal) and its queued error answer commit together.
       const at = now();
-      const written = await shared.runDueSchedules(at, async (schedule) => [
-        { kind: "schedule", schedule: Schedules.movedOn(schedule, at) },
-        { kind: "outbox", message: delivery.prepare(schedule.userId, await options.codec.writeResponse(scheduledRun(schedule))) },
-      ]);
+      const written = await shared.runDueSchedules(at, async (schedule) => {
+        const { failure, removal } = await scheduledRuns.run(schedule);
+        const changes: Change[] = [removal ? { kind: "unscheduled", id: schedule.id } : { kind: "schedule", schedule: Schedules.movedOn(schedule, at) }];
+        if (failure) changes.push({ kind: "outbox", message: delivery.prepare(schedule.userId, await options.codec.writeResponse(failure)) });
+        return changes;
+      });
       journal.replay(() => written.forEach((change) => applyRemoteChange(change, indexes)));
       return;
     }
-    for (const schedule of schedules.takeDue(now())) await deliver(schedule.userId, scheduledRun(schedule));
+    for (const schedule of schedules.takeDue(now())) {
+      const { failure, removal } = await scheduledRuns.run(schedule);
+      if (removal) schedules.remove(schedule.id, removal);
+      if (failure) await deliver(schedule.userId, failure);
+    }
   };
   // Future-dated commands the DCC holds (duis.md 1.4 "DSP") go at their time: exactly once over
   // all instances (the store locks each due row), and after a restart those still due.
@@ -269,6 +282,8 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
       journal.append({ kind: "audit", entry });
     },
   };
+  const gateway = new Gateway(services);
+  const scheduledRuns = new ScheduledRuns({ catalogue: services.catalogue, users, inventory, counters, gateway, deviceServices });
   // The alert is queued in the group commit that acknowledges the quarantined request (nothing
   // acknowledged is lost: the user is sure to be told).
   async function alertUser(userId: string, alert: DccAlert): Promise<void> {
@@ -287,7 +302,7 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
 
   return {
     services,
-    gateway: new Gateway(services),
+    gateway,
     delivery,
     deliver,
     useTransport: (next) => {

@@ -56,6 +56,7 @@ export const httpPusher: Pusher = async (url, xml) => {
 };
 
 export class Delivery {
+  /** Each user's outbox, oldest first; appended to in place (O(1) per message). */
   private readonly outboxes = new Map<string, OutboxMessage[]>();
   private readonly endpoints = new Map<string, string>();
   private readonly inFlight = new Set<string>();
@@ -66,7 +67,7 @@ export class Delivery {
   /** Loads state as stored (restart). */
   restore(messages: readonly OutboxMessage[], endpoints: readonly { userId: string; url: string }[]): void {
     for (const message of [...messages].sort((a, b) => a.id - b.id)) {
-      this.outboxes.set(message.userId, [...(this.outboxes.get(message.userId) ?? []), message]);
+      this.outboxOf(message.userId).push(message);
       this.nextId = Math.max(this.nextId, message.id + 1);
     }
     endpoints.forEach(({ userId, url }) => this.endpoints.set(userId, url));
@@ -87,9 +88,15 @@ export class Delivery {
   /** Queues a response or alert for the user, after everything already queued for them. */
   enqueue(userId: string, xml: string): OutboxMessage {
     const message = this.prepare(userId, xml);
-    this.outboxes.set(userId, [...(this.outboxes.get(userId) ?? []), message]);
+    this.outboxOf(userId).push(message);
     this.options.onChange?.({ kind: "queued", message });
     return message;
+  }
+
+  private outboxOf(userId: string): OutboxMessage[] {
+    let outbox = this.outboxes.get(userId);
+    if (!outbox) this.outboxes.set(userId, (outbox = []));
+    return outbox;
   }
 
   /** A message for the user, not queued yet (queued by the store's transaction, then `remember`ed). */
@@ -100,9 +107,10 @@ export class Delivery {
 
   /** A message queued or retried elsewhere (another instance): kept in this instance's view for pull. */
   remember(message: OutboxMessage): void {
-    const outbox = this.outboxes.get(message.userId) ?? [];
+    const outbox = this.outboxOf(message.userId);
     const at = outbox.findIndex((m) => m.id === message.id);
-    this.outboxes.set(message.userId, at < 0 ? [...outbox, message] : outbox.map((m, i) => (i === at ? message : m)));
+    if (at < 0) outbox.push(message);
+    else outbox[at] = message;
   }
 
   /** A message delivered elsewhere: dropped from this instance's view. */
@@ -118,9 +126,9 @@ export class Delivery {
     else this.endpoints.set(userId, url);
   }
 
-  /** What waits for the user, oldest first (pull). */
+  /** What waits for the user, oldest first (pull): a copy, as the outbox changes in place. */
   pending(userId: string): readonly OutboxMessage[] {
-    return this.outboxes.get(userId) ?? [];
+    return [...(this.outboxes.get(userId) ?? [])];
   }
 
   /** The user confirms it has what it pulled, up to and including `id`. */
@@ -150,13 +158,15 @@ export class Delivery {
           if (!head || Date.parse(head.nextAttemptAt) > this.options.now().getTime()) return;
           const failure = await this.options.push(url, head.xml);
           if (failure === null) {
-            this.outboxes.set(userId, (this.outboxes.get(userId) ?? []).slice(1));
+            // Unless pulled and acknowledged meanwhile.
+            if (this.outboxes.get(userId)?.[0]?.id === head.id) this.outboxes.get(userId)?.shift();
             this.options.onChange?.({ kind: "delivered", id: head.id });
             delivered++;
             continue;
           }
           const retried = this.retried(head, failure);
-          this.outboxes.set(userId, [retried, ...(this.outboxes.get(userId) ?? []).slice(1)]);
+          const outbox = this.outboxOf(userId);
+          if (outbox[0]?.id === head.id) outbox[0] = retried;
           this.options.onChange?.({ kind: "attempted", message: retried });
           return;
         }

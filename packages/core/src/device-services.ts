@@ -95,6 +95,8 @@ interface InFlight {
   readonly serviceReference: string;
   readonly effect: InventoryEffect | null;
   readonly cos: CosFlight | null;
+  /** Set for a DCC Scheduled Service's run: its response is a DSPScheduledMessage (duis.md 3.3). */
+  readonly scheduleId?: number;
 }
 
 /** A command held until the request it names as its predecessor succeeds (paragraph 127). */
@@ -134,8 +136,8 @@ export class DeviceServices {
 
   constructor(private readonly options: DeviceServicesOptions) {}
 
-  /** Executes a device service request that passed every check. */
-  async execute(request: ParsedRequest, entry: CatalogueEntry, user: User, device: DeviceRecord): Promise<DeviceAnswer> {
+  /** Executes a device service request that passed every check (`scheduleId`: a run of that schedule). */
+  async execute(request: ParsedRequest, entry: CatalogueEntry, user: User, device: DeviceRecord, scheduleId?: number): Promise<DeviceAnswer> {
     if (SIGNED_VARIANTS.has(request.commandVariant)) return this.executeSigned(request, entry, user, device);
     const deviceType = DEVICE_TYPES[device.type];
     if (!deviceType) throw new ServiceError(ResponseCodes.wrongDeviceType, `${device.deviceId} is a ${device.type}, which receives no GBCS commands`);
@@ -181,9 +183,9 @@ export class DeviceServices {
       // The ACB signs commands it authorises itself (joins and unjoins of Type 1 devices).
       const key = this.options.acbSigningKey;
       if (!key) throw new ServiceError(ResponseCodes.notSupported, `${entry.srv} ${entry.name}: the command is signed by the Access Control Broker, and this DCC has no ACB digital-signing key`);
-      return this.dispatch(request, entry, device, concatBytes(transformed.apdu, Uint8Array.of(0x40), await sign(key, transformed.apdu.subarray(1))), effect, null);
+      return this.dispatch(request, entry, device, concatBytes(transformed.apdu, Uint8Array.of(0x40), await sign(key, transformed.apdu.subarray(1))), effect, null, scheduleId);
     }
-    return this.dispatch(request, entry, device, concatBytes(transformed.apdu, Uint8Array.of(0)), effect, null);
+    return this.dispatch(request, entry, device, concatBytes(transformed.apdu, Uint8Array.of(0)), effect, null, scheduleId);
   }
 
   /** A join names the other device by ID; GBCS carries its type (inventory) and, for Method C, its certificate. */
@@ -248,12 +250,14 @@ export class DeviceServices {
   }
 
   /** MACs the complete General-Signing APDU and sends it, holds it, returns it, or both (Command Variant). */
-  private async dispatch(request: ParsedRequest, entry: CatalogueEntry, device: DeviceRecord, apdu: Uint8Array, effect: InventoryEffect | null, cos: CosFlight | null): Promise<DeviceAnswer> {
+  private async dispatch(
+    request: ParsedRequest, entry: CatalogueEntry, device: DeviceRecord, apdu: Uint8Array, effect: InventoryEffect | null, cos: CosFlight | null, scheduleId?: number,
+  ): Promise<DeviceAnswer> {
     const secret = await this.options.keys.brokerSecret(device.deviceId);
     if (!secret) throw new ServiceError(ResponseCodes.notSupported, `the DCC holds no key-agreement certificate for ${device.deviceId}, so it cannot MAC commands to it`);
     const command = wrapApdu(secret, apdu);
     const requestId = formatRequestId(request.requestId);
-    const flight: InFlight = { requestId: request.requestId, srv: request.srv, serviceReference: request.serviceReference, effect, cos };
+    const flight: InFlight = { requestId: request.requestId, srv: request.srv, serviceReference: request.serviceReference, effect, cos, ...(scheduleId === undefined ? {} : { scheduleId }) };
     if (entry.futureDatedPattern === "DSP" && request.executionDateTime && request.executionDateTime > this.options.now()) {
       // duis.md 1.4 "DSP": the DCC holds the command and sends it at its execution date-time.
       if (!FUTURE_DATED_VARIANTS.has(request.commandVariant)) {
@@ -403,7 +407,7 @@ export class DeviceServices {
     await this.options.deliver(requestId.originator, {
       requestId, responseCode: ResponseCodes.success, reason: null,
       serviceReference: flight?.serviceReference ?? null, srv: flight?.srv ?? null,
-      body: { kind: "deviceResponse", gbcs: message.gbcs },
+      body: flight?.scheduleId === undefined ? { kind: "deviceResponse", gbcs: message.gbcs } : { kind: "scheduledResponse", scheduleId: flight.scheduleId, gbcs: message.gbcs },
     });
     if (flight?.cos) await this.alertChangeOfSupplier(flight.requestId, header.originator, flight.cos);
   }

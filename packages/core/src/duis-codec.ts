@@ -155,6 +155,8 @@ function responseContent(body: Exclude<ResponseBody, { kind: "deviceAlert" | "co
       return { kind: "LocalCommand", gbcsPayload: body.gbcs };
     case "deviceResponse":
       return { kind: "GBCSPayload", gbcsPayload: body.gbcs };
+    case "scheduledResponse":
+      return { kind: "DSPScheduledMessage", gbcsPayload: body.gbcs, dspScheduleId: body.scheduleId };
     case "inventory":
       return { kind: "DSPInventory", node: inventoryNode(body.devices) };
     case "scheduleId":

@@ -94,6 +94,8 @@ export type ResponseBody =
   | { readonly kind: "localCommand"; readonly gbcs: Uint8Array }
   /** A device's response to a command (delivered asynchronously). */
   | { readonly kind: "deviceResponse"; readonly gbcs: Uint8Array }
+  /** A device's response to a DCC Scheduled Service's run, for the schedule's user (duis.md 3.3 DSPScheduledMessage). */
+  | { readonly kind: "scheduledResponse"; readonly scheduleId: number; readonly gbcs: Uint8Array }
   /** A device alert (Annex 5 service A1). */
   | { readonly kind: "deviceAlert"; readonly alertCode: string; readonly gbcs: Uint8Array };
 

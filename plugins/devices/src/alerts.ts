@@ -23,6 +23,11 @@ export const ALERT = {
   utrnNotAuthentic: 0x8f63,
   utrnDuplicate: 0x8f51,
   futureDatedSuccess: 0x8f66,
+  futureDatedFailure: 0x8f67,
+  /** Firmware Distribution Receipt: an image arrived and verified (its hash follows). */
+  firmwareVerified: 0x8f72,
+  /** The firmware version running changed (logged on activation). */
+  firmwareChanged: 0x8f43,
 } as const;
 
 const SPECS: ReadonlyMap<number, AlertSpec> = new Map<number, AlertSpec>([
@@ -42,6 +47,11 @@ export function alertSpec(code: number): AlertSpec {
 
 export const GENERIC_CRITICAL = 0x1000;
 export const GENERIC_NON_CRITICAL = 0x1001;
-/** Future-dated outcome alerts: DLMS COSEM and GBZ layouts. */
+/** Future-dated outcome alerts: ASN.1 (firmware activation, security credentials), DLMS COSEM and GBZ layouts. */
+export const FUTURE_DATED_FIRMWARE = 0x00ca;
+export const FUTURE_DATED_CREDENTIALS = 0x00cb;
 export const FUTURE_DATED_DLMS = 0x00cc;
 export const FUTURE_DATED_GBZ = 0x00cd;
+/** Firmware Distribution Receipt Alerts: DLMS (ESME, CHF) and GBZ (gas) layouts (RTDS FDRA). */
+export const FIRMWARE_RECEIPT_DLMS = 0x00ce;
+export const FIRMWARE_RECEIPT_GBZ = 0x00cf;

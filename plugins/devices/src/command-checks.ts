@@ -7,6 +7,7 @@ import { ACCESS_CONTROL_BROKER, headerOf, signedBytes, type Header } from "@open
 import { verify, verifyMac, type Frame } from "@opendcc/kernel";
 import { ALERT } from "./alerts.js";
 import type { Estate } from "./estate.js";
+import { ROLE } from "./model.js";
 import type { DeviceKeys, TrustStore, TrustedParty } from "./keys.js";
 import type { UseCase } from "./use-cases/index.js";
 
@@ -49,6 +50,11 @@ export async function checkCommand(input: CheckInput): Promise<Accepted | Reject
   if (!known) return reject(ALERT.noPermission, `${header.originator} is not a remote party this device holds trust anchors for`);
   if (useCase && !useCase.roles.includes(known.roleCode as UseCase["roles"][number])) {
     return reject(ALERT.noPermission, `a party of role ${known.roleCode} may not send ${useCase.name}`);
+  }
+  // After a change of supplier the device's supplier cells hold the gaining supplier's anchors only.
+  const supplier = estate.hot.get(index)?.supplier;
+  if (known.roleCode === ROLE.supplier && supplier && supplier !== known.eui) {
+    return reject(ALERT.noPermission, `the device's supplier trust anchors are ${supplier}'s, not ${known.eui}'s`);
   }
   if (frame.signature === "present") {
     const at = frame.signatureOffset as number;

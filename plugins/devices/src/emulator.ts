@@ -2,19 +2,22 @@
 // answer with a protected GBCS response and raise alerts (design: "the devices plugin ... answers
 // GBCS commands, raises alerts"). Commands and answers cross the hub's WAN (wan.ts).
 import { ACCESS_CONTROL_BROKER, ASN1_MESSAGE_CODES, KeyRing, TestSmki, checkUtrn, parseGbcs, type Header, type ParsedMessage } from "@opendcc/gbcs";
-import { FrameError, concatBytes, counterBytes, fromHex, parseFrame, sealBlock, toHex, type Frame } from "@opendcc/kernel";
+import { FrameError, concatBytes, counterBytes, fromHex, parseFrame, sealBlock, sha256, toHex, type Frame } from "@opendcc/kernel";
 import type { DeviceRecord, DeviceTransport } from "@opendcc/plugin-sdk";
-import { ALERT, FUTURE_DATED_DLMS, FUTURE_DATED_GBZ, GENERIC_CRITICAL, GENERIC_NON_CRITICAL, alertSpec } from "./alerts.js";
+import { ALERT, FIRMWARE_RECEIPT_DLMS, FIRMWARE_RECEIPT_GBZ, FUTURE_DATED_CREDENTIALS, FUTURE_DATED_DLMS, FUTURE_DATED_FIRMWARE, FUTURE_DATED_GBZ, GENERIC_CRITICAL, GENERIC_NON_CRITICAL, alertSpec } from "./alerts.js";
 import { checkCommand } from "./command-checks.js";
 import { halfHourProfile, meanRate } from "./consumption.js";
 import { Estate, FLAG, type DeviceSpec, type PendingCommand } from "./estate.js";
 import { SLOTS, fleetEui, normaliseEui } from "./eui.js";
 import { DeviceKeys, TrustStore, lazyCommandKeys, type CertificateInput, type DeviceCertificates, type TrustAnchorInput, type TrustedParty } from "./keys.js";
 import type { DeviceKind, WanState } from "./model.js";
+import { derGeneralizedTime, derInteger, derSequence } from "./protocol/asn1.js";
 import { notification } from "./protocol/dlms.js";
 import { deviceMessage, messageCodeBytes, zigbeeSeconds, type Protection } from "./protocol/frames.js";
 import { gbzAlert } from "./protocol/gbz.js";
 import { restoreEstate, saveEstate } from "./snapshot.js";
+import { replaceSupplier, type SupplierAnchors } from "./use-cases/credentials.js";
+import { ACTIVATION, FIRMWARE_VERSION, activateFirmware, activationOutcome } from "./use-cases/firmware.js";
 import { refusal, useCaseFor, ZCL_STATUS, type CommandContext } from "./use-cases/index.js";
 import { Wan, seededRandom } from "./wan.js";
 
@@ -194,7 +197,7 @@ export class DeviceEmulator implements DeviceTransport {
       restrictData: (flags & FLAG.restrictData) !== 0, joined: (flags & FLAG.joined) !== 0,
       wan: kind === "CHF" ? estate.wanAt(index) : null,
       deviceLog: (kind === "CHF" ? estate.hanOf(index).map((i) => ({ eui: estate.euiOf(i), kind: estate.kindAt(i) })) : estate.deviceLogOf(index)).map((e) => ({ deviceId: e.eui, kind: e.kind })),
-      pending: (hot?.pending ?? []).map((p) => ({ at: new Date(p.at).toISOString(), messageCode: hex4(p.messageCode), originator: p.originator, action: p.action.kind === "supply" ? `supply ${p.action.state}` : `tariff ${p.action.tariff}` })),
+      pending: (hot?.pending ?? []).map((p) => ({ at: new Date(p.at).toISOString(), messageCode: hex4(p.messageCode), originator: p.originator, action: describeAction(p.action) })),
       events: log(hot?.events), security: log(hot?.security),
     };
   }
@@ -311,6 +314,7 @@ export class DeviceEmulator implements DeviceTransport {
       },
       checkUtrn: async (utrn) => checkUtrn(utrn, { key: await this.keys.secretWith(index, sender, "ppKa"), supplier: sender.eui, device: header.recipient }),
       alert: (code) => void alerts.push(code),
+      anchors: () => this.anchorsOf(index),
       hold: (pending) => {
         const hot = this.estate.hotState(index);
         hot.pending.push({ ...pending, originator: sender.eui, counter: header.counter, messageCode: header.messageCode });
@@ -326,11 +330,17 @@ export class DeviceEmulator implements DeviceTransport {
    * are the signed 0x1000 alert, others the MAC'd 0x1001; ESME and hub alerts are DLMS, gas GBZ.
    */
   private raise(index: number, code: number, to: TrustedParty | null): void {
-    const recipient = to?.ka ? to : this.trust.supplier();
+    const recipient = to?.ka ? to : this.anchorsOf(index).current;
     if (!recipient) return this.log(`devices: ${this.estate.euiOf(index)} has no remote party to send alert ${hex4(code)} to`);
     const critical = alertSpec(code).critical;
     this.track(this.sendAlert(index, recipient, critical ? GENERIC_CRITICAL : GENERIC_NON_CRITICAL, critical, (counter, at) =>
       (this.isGas(index) ? gbzAlert(code, zigbeeSeconds(at)) : notification(counter, code, at))));
+  }
+
+  /** The supplier whose anchors the device holds (after a CS02b), else the estate's first supplier. */
+  private anchorsOf(index: number): SupplierAnchors {
+    const chosen = this.estate.hot.get(index)?.supplier;
+    return { current: (chosen ? this.trust.get(chosen) : undefined) ?? this.trust.supplier(), party: (eui) => this.trust.get(eui) };
   }
 
   private isGas(index: number): boolean {
@@ -381,19 +391,68 @@ export class DeviceEmulator implements DeviceTransport {
   }
 
   private carryOut(index: number, pending: PendingCommand, now: Date): void {
-    if (pending.action.kind === "supply") {
-      this.estate.setSupply(index, pending.action.state, now);
+    let succeeded = true;
+    let asn1: { messageCode: number; content: (code: number) => Uint8Array } | null = null;
+    const at = new Date(pending.at);
+    const action = pending.action;
+    if (action.kind === "supply") {
+      this.estate.setSupply(index, action.state, now);
+    } else if (action.kind === "tariff") {
+      this.estate.tariff[index] = action.tariff;
+    } else if (action.kind === "firmware") {
+      const outcome = activateFirmware(this.estate, index, action.hash);
+      succeeded = outcome === ACTIVATION.success;
+      if (succeeded) this.estate.log(index, "events", ALERT.firmwareChanged, now);
+      // RTDS CS06 8F66/8F67 alerts: { alert code, execution time, originator counter, outcome }.
+      const result = activationOutcome(this.estate, index, outcome);
+      asn1 = { messageCode: FUTURE_DATED_FIRMWARE, content: (code) => derSequence(derInteger(code), derGeneralizedTime(at), derInteger(pending.counter), result) };
     } else {
-      this.estate.tariff[index] = pending.action.tariff;
+      const { outcome, replaced } = replaceSupplier(this.estate, index, this.anchorsOf(index), action.update);
+      succeeded = replaced;
+      // RTDS CS02b 8F66 alert: { alert code, execution time, execution outcome }.
+      asn1 = { messageCode: FUTURE_DATED_CREDENTIALS, content: (code) => derSequence(derInteger(code), derGeneralizedTime(at), outcome) };
     }
-    this.estate.log(index, "events", ALERT.futureDatedSuccess, now);
+    const code = succeeded ? ALERT.futureDatedSuccess : ALERT.futureDatedFailure;
+    this.estate.log(index, "events", code, now);
     const to = this.trust.get(pending.originator) ?? null;
     if (!to) return this.log(`devices: the sender ${pending.originator} of a future-dated command is no longer trusted; no alert`);
-    const at = new Date(pending.at);
     const deferred = pending.alert.deferred;
+    if (asn1) {
+      const content = asn1.content(code);
+      return this.track(this.sendAlert(index, to, asn1.messageCode, true, () => content));
+    }
     this.track(pending.alert.family === "dlms"
       ? this.sendAlert(index, to, FUTURE_DATED_DLMS, true, (counter) => notification(counter, ALERT.futureDatedSuccess, at, [(w) => w.dlmsOctets(deferred)]))
       : this.sendAlert(index, to, FUTURE_DATED_GBZ, true, () => gbzAlert(ALERT.futureDatedSuccess, zigbeeSeconds(at), 1, concatBytes(Uint8Array.of(deferred.length), deferred))));
+  }
+
+  // --- firmware distribution ----------------------------------------------------------------
+
+  /**
+   * Delivers a firmware image to a device, as the CSP does for SRV 11.1 (which the DCC distributes
+   * through the hub; the gateway does not execute 11.1): the device verifies it, keeps it for
+   * activation (CS06), logs 0x8F72 and sends its Firmware Distribution Receipt Alert (signed;
+   * 0x00CE DLMS or 0x00CF GBZ, RTDS FDRA) with the image's hash. The emulated image is the text
+   * "OpenDCC emulated firmware <kind> <version>"; its SHA-256 is the hash CS06 must name.
+   */
+  distributeFirmware(deviceId: string, version: string): { readonly deviceId: string; readonly version: string; readonly hash: string } {
+    const index = this.indexOf(deviceId);
+    const kind = this.estate.kindAt(index);
+    if (kind !== "ESME" && kind !== "GSME") throw new Error(`${deviceId} is a ${kind}; emulated firmware goes to meters, which activate it with CS06`);
+    const text = version.toUpperCase();
+    if (!FIRMWARE_VERSION.test(text)) throw new Error(`firmware version ${version} is not eight hex digits`);
+    const hash = sha256(new TextEncoder().encode(`OpenDCC emulated firmware ${kind} ${text}`));
+    this.estate.hotState(index).firmwareImage = { version: text, hash: toHex(hash) };
+    const now = this.now();
+    this.estate.log(index, "events", ALERT.firmwareVerified, now);
+    const to = this.anchorsOf(index).current;
+    if (!to) this.log(`devices: ${this.estate.euiOf(index)} has no remote party to send its firmware receipt to`);
+    else if (this.isGas(index)) {
+      this.track(this.sendAlert(index, to, FIRMWARE_RECEIPT_GBZ, true, (_counter, at) => gbzAlert(ALERT.firmwareVerified, zigbeeSeconds(at), 1, concatBytes(Uint8Array.of(0x09, hash.length), hash))));
+    } else {
+      this.track(this.sendAlert(index, to, FIRMWARE_RECEIPT_DLMS, true, (counter, at) => notification(counter, ALERT.firmwareVerified, at, [(w) => w.dlmsOctets(hash)])));
+    }
+    return { deviceId: this.estate.euiOf(index), version: text, hash: toHex(hash) };
   }
 
   // --- the WAN, inbound ---------------------------------------------------------------------
@@ -438,6 +497,13 @@ export class DeviceEmulator implements DeviceTransport {
     this.outbox.clear();
     this.wire();
   }
+}
+
+function describeAction(action: PendingCommand["action"]): string {
+  if (action.kind === "supply") return `supply ${action.state}`;
+  if (action.kind === "tariff") return `tariff ${action.tariff}`;
+  if (action.kind === "firmware") return `firmware ${action.hash}`;
+  return "credentials";
 }
 
 const after = (ms: number) => new Promise<void>((resolve) => (ms > 0 ? setTimeout(resolve, ms) : queueMicrotask(resolve)));

@@ -33,9 +33,17 @@ export interface PendingCommand {
   readonly counter: bigint;
   readonly messageCode: number;
   /** What happens at the time. */
-  readonly action: { readonly kind: "supply"; readonly state: SupplyState } | { readonly kind: "tariff"; readonly tariff: number };
-  /** How the outcome alert names the deferred command: DLMS (0x00CC) or GBZ (0x00CD) layout and its bytes. */
-  readonly alert: { readonly family: "dlms" | "gbz"; readonly deferred: Uint8Array };
+  readonly action:
+    | { readonly kind: "supply"; readonly state: SupplyState }
+    | { readonly kind: "tariff"; readonly tariff: number }
+    | { readonly kind: "firmware"; readonly hash: string }
+    /** CS02b: the command's parsed fields, replayed at the time. */
+    | { readonly kind: "credentials"; readonly update: unknown };
+  /**
+   * How the outcome alert names the deferred command: DLMS (0x00CC) or GBZ (0x00CD) layout and its
+   * bytes; ASN.1 (0x00CA firmware, 0x00CB credentials) carries its outcome instead (deferred is empty).
+   */
+  readonly alert: { readonly family: "dlms" | "gbz" | "asn1"; readonly deferred: Uint8Array };
 }
 
 export interface DeviceLogEntry {
@@ -75,6 +83,19 @@ export interface HotState {
   lastTopUp: bigint;
   /** Null: the estate's defaults. */
   prepayment: PrepaymentSettings | null;
+  /**
+   * Meters and GPFs: the supplier whose trust anchors the device holds since a change of supplier
+   * (CS02b); absent, any supplier the estate trusts.
+   */
+  supplier?: string | null;
+  /** A firmware image distributed to the device and verified, waiting for activation (CS06). */
+  firmwareImage?: FirmwareImage | null;
+}
+
+export interface FirmwareImage {
+  readonly version: string;
+  /** SHA-256 of the image, hex: what an activation (CS06) must name. */
+  readonly hash: string;
 }
 
 /** A tariff as the device holds it: what the supplier set, by "class/OBIS/attribute". */
@@ -93,6 +114,8 @@ export interface DeviceSpec {
   /** Meter balance, pence. */
   readonly credit?: number;
   readonly firmwareVersion?: string;
+  /** On its hub's HAN from the start (default); false for a device installed but not yet joined (8.11 joins it). */
+  readonly joined?: boolean;
 }
 
 interface FleetRange {
@@ -184,6 +207,7 @@ export class Estate {
     if (spec.payment) this.setPayment(index, spec.payment);
     if (spec.credit !== undefined) this.credit[index] = spec.credit;
     if (spec.firmwareVersion) this.firmware[index] = this.firmwareIndex(spec.firmwareVersion);
+    if (spec.joined === false && spec.kind !== "CHF") this.flags[index] = (this.flags[index] ?? 0) & ~FLAG.joined;
     return index;
   }
 
@@ -330,6 +354,12 @@ export class Estate {
     return entries;
   }
 
+  /** Puts a device on a hub's HAN (the CHF registered it: CCS01) or takes it off (CCS02). */
+  setJoined(index: number, hub: number, joined: boolean): void {
+    this.hub[index] = hub;
+    this.flags[index] = joined ? (this.flags[index] ?? 0) | FLAG.joined : (this.flags[index] ?? 0) & ~FLAG.joined;
+  }
+
   /** Devices on a hub's HAN (its CHF device log), excluding the hub. */
   hanOf(hub: number): number[] {
     const members: number[] = [];
@@ -401,6 +431,18 @@ export class Estate {
     this.settle(index, now);
     this.supply[index] = SUPPLY.indexOf(state);
     if (state !== "disabled") this.flags[index] = (this.flags[index] ?? 0) & ~FLAG.disabledForCredit;
+  }
+
+  /** Sets the meter balance (pence) outright, e.g. a balance reset; what follows is as for addCredit. */
+  setCredit(index: number, pence: number, now: Date): void {
+    this.settle(index, now);
+    this.addCredit(index, pence - (this.credit[index] ?? 0), now);
+  }
+
+  /** Sets the debt a prepayment meter collects (pence). */
+  setDebt(index: number, pence: number): void {
+    const hot = this.hotState(index);
+    hot.prepayment = { ...(hot.prepayment ?? DEFAULT_PREPAYMENT), debt: pence };
   }
 
   /**

@@ -8,7 +8,7 @@ import {
   ACCESS_CONTROL_BROKER, KeyRing, TestSmki, readCertificate, toPem, type SmkiCertificate,
 } from "@opendcc/gbcs";
 import {
-  exportPrivateKey, generateKeyPair, importPrivateKey, importPublicKey, pemToDer, sharedSecret,
+  exportPrivateKey, generateKeyPair, importPrivateKey, importPublicKey, pemToDer, sha256, sharedSecret, toHex,
 } from "@opendcc/kernel";
 import type { Estate, StoredKeys } from "./estate.js";
 
@@ -32,6 +32,19 @@ export interface TrustedParty {
   readonly ds: CryptoKey | null;
   readonly ka: CryptoKey | null;
   readonly ppKa: CryptoKey | null;
+  /** 8-byte subject key identifiers (hex) of its certificates, as a device reports replaced anchors (CS02b). */
+  readonly keyIds: { readonly ds: string | null; readonly ka: string | null; readonly ppKa: string | null };
+}
+
+/** SubjectKeyIdentifier extension (2.5.29.14) holding an 8-byte identifier: 06 03 55 1D 0E 04 0A 04 08. */
+const SKI_EXTENSION = "551D0E040A0408";
+
+/** The certificate's 8-byte subject key identifier, or (test certificates carry none) SHA-256 of its key's first 8 bytes. */
+function keyIdOf(certificate: SmkiCertificate): string {
+  const text = toHex(certificate.der);
+  const at = text.indexOf(SKI_EXTENSION);
+  if (at >= 0 && at % 2 === 0) return text.slice(at + SKI_EXTENSION.length, at + SKI_EXTENSION.length + 16);
+  return toHex(sha256(certificate.spki).subarray(0, 8));
 }
 
 export interface DeviceCertificates {
@@ -72,6 +85,7 @@ export class TrustStore {
       ds: ds ? await importPublicKey(ds.spki, "ds") : null,
       ka: ka ? await importPublicKey(ka.spki, "ka") : null,
       ppKa: ppKa ? await importPublicKey(ppKa.spki, "ka") : null,
+      keyIds: { ds: ds && keyIdOf(ds), ka: ka && keyIdOf(ka), ppKa: ppKa && keyIdOf(ppKa) },
     };
     this.parties.set(first.eui, party);
     return party;

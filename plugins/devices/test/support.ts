@@ -41,6 +41,8 @@ export interface CommandSpec {
   readonly body?: ServiceNode;
   readonly originator?: string;
   readonly executionDateTime?: string;
+  /** The ACB's own counter, for commands it originates on the user's behalf (CHF device log). */
+  readonly acbCounter?: bigint;
   /** Changes the transformed APDU before it is signed and MAC'd (fields the transform does not set). */
   readonly patch?: (apdu: Uint8Array) => Uint8Array;
   /** Signing key for critical commands (default: the supplier's). */
@@ -92,7 +94,7 @@ export async function testEstate(): Promise<TestEstate> {
       const result = transformRequest({
         srv: spec.srv, deviceType: spec.deviceType, commandVariant: 1,
         requestId: { originator: spec.originator ?? SUPPLIER, target: spec.target, counter: spec.counter },
-        executionDateTime: spec.executionDateTime, body: spec.body ?? { name: "Request" },
+        executionDateTime: spec.executionDateTime, body: spec.body ?? { name: "Request" }, ...(spec.acbCounter === undefined ? {} : { acbCounter: spec.acbCounter }),
       });
       const preCommand = spec.patch ? spec.patch(result.apdu.slice()) : result.apdu;
       const apdu = result.critical ? await signPreCommand(preCommand, spec.signWith ?? supplierDs.keys.privateKey) : concatBytes(preCommand, Uint8Array.of(0));

@@ -184,9 +184,9 @@ describe("firmware, HAN membership and what is not emulated", () => {
     const [gbz] = await t.take();
     expect(gbz?.payload.fields).toMatchObject({ components: [{ command: "defaultResponse", payload: { status: { code: 0x81, name: "unsupportedClusterCommand" } } }] });
     expect(t.log.join("\n")).toMatch(/does not carry out ECS45 yet/);
-    // CS06 Activate Firmware (ASN.1, 0x0012) has no generic failure form: the transport refuses it.
-    const apdu = encode((w) => w.generalSigning({ cra: 1, counter: 3002n, originator: fromHex(SUPPLIER), recipient: fromHex(ESME), dateTime: null, otherInfo: Uint8Array.of(0x00, 0x12) }, (c) => c.hex("3000")));
-    const activate = wrapApdu(await sharedSecret(t.acb.privateKey, t.ring.publicKey(ESME, "ka") as CryptoKey), concatBytes(apdu, Uint8Array.of(0)));
-    await expect(t.devices.send({ requestId: "x", deviceId: ESME, gbcs: activate })).rejects.toThrow(/the emulated ESME does not carry out message code 0x0012 yet/);
+    // CS02c Update Device Security Credentials (ASN.1, 0x000A) has no generic failure form: the transport refuses it.
+    const apdu = encode((w) => w.generalSigning({ cra: 1, counter: 3002n, originator: fromHex(SUPPLIER), recipient: fromHex(ESME), dateTime: null, otherInfo: Uint8Array.of(0x00, 0x0a) }, (c) => c.hex("3000")));
+    const credentials = wrapApdu(await sharedSecret(t.acb.privateKey, t.ring.publicKey(ESME, "ka") as CryptoKey), concatBytes(apdu, Uint8Array.of(0)));
+    await expect(t.devices.send({ requestId: "x", deviceId: ESME, gbcs: credentials })).rejects.toThrow(/the emulated ESME does not carry out message code 0x000A yet/);
   });
 });

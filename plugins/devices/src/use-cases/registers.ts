@@ -20,7 +20,7 @@ function scaled(w: GbcsWriter, value: number, unit: number): void {
  * The protection parameters a protected response repeats: transaction-id, device, party, agreed
  * key. (Written inside the response's encode, so it must not call the kernel's encoder itself.)
  */
-function protectionParameters(w: GbcsWriter, context: CommandContext): void {
+export function protectionParameters(w: GbcsWriter, context: CommandContext): void {
   const transactionId = concatBytes(Uint8Array.of(0x04), counterBytes(context.header.counter));
   w.dlmsArray(1).dlmsStructure(2).dlmsNumber(DLMS.enum, 2).dlmsStructure(5);
   w.dlmsOctets(transactionId).dlmsOctets(fromHex(context.header.recipient)).dlmsOctets(fromHex(context.sender.eui)).dlmsOctets(new Uint8Array(0));
@@ -59,7 +59,7 @@ const ZCL = { uint24: 0x22, uint48: 0x25, enum8: 0x30 } as const;
 const UNSUPPORTED_ATTRIBUTE = 0x86;
 
 /** The gas meter whose register a command reads: the GSME itself, or the one behind a GPF. */
-function gasMeter(context: CommandContext): number {
+export function gasMeter(context: CommandContext): number {
   if (context.kind === "GSME") return context.index;
   const hub = context.estate.hub[context.index] ?? -1;
   const meter = context.estate.hanOf(hub).find((i) => context.estate.kindAt(i) === "GSME");

@@ -5,6 +5,7 @@ import type { Header, ParsedMessage, UtrnCheck } from "@opendcc/gbcs";
 import type { Estate, PendingCommand } from "../estate.js";
 import type { TrustedParty } from "../keys.js";
 import type { DeviceKind, RoleCode } from "../model.js";
+import type { SupplierAnchors } from "./credentials.js";
 
 export interface CommandContext {
   readonly estate: Estate;
@@ -22,6 +23,8 @@ export interface CommandContext {
   checkUtrn(utrn: string): Promise<UtrnCheck>;
   /** Raises an alert after the response (to the sender). */
   alert(code: number): void;
+  /** The device's supplier trust anchors now, and the parties the estate trusts (CS02b). */
+  anchors(): SupplierAnchors;
   /** Holds a future-dated command until its time. */
   hold(pending: Omit<PendingCommand, "originator" | "counter" | "messageCode">): void;
 }

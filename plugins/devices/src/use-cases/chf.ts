@@ -1,0 +1,72 @@
+// The Communications Hub Function's device log (its HAN whitelist), commands the ACB sends on a
+// user's behalf (SRVs 8.11, 8.9). CCS01 Add Device to CHF device log: register the device (EUI,
+// type, install code) and permit joining; the device is then on the hub's HAN. CCS02 Remove: it
+// is taken off. CCS05 (0x0004) Read CHF device log: the active devices with their link figures.
+// Responses as the RTDS ones (8.11_CCS01, 8.11_CCS02, 8.9_CCS05CCS04).
+import { DLMS, fromHex } from "@opendcc/kernel";
+import { ROLE } from "../model.js";
+import { ACCESS, RESULT, accessResponse } from "../protocol/dlms.js";
+import { cosemDateTime } from "../protocol/frames.js";
+import { at, defineUseCase, list, type CommandContext } from "./types.js";
+
+/** GBCS DeviceType of a CHF device log registration. */
+const REGISTERED_KIND = { 0: "GSME", 1: "ESME" } as const;
+const EUI = /^[0-9A-F]{16}$/;
+
+/** The device an EUI names in the estate, or null (a CHF whitelists EUIs it has never heard from). */
+function deviceOf(context: CommandContext, eui: string): number | null {
+  return EUI.test(eui) ? context.estate.indexOf(eui) : null;
+}
+
+export const CCS01 = defineUseCase({
+  name: "CCS01", messageCode: 0x0001, kinds: ["CHF"], critical: false, roles: [ROLE.accessControlBroker], dateTime: false,
+  execute(context) {
+    const requests = list(context.command.payload.fields, "requests");
+    const [eui, type] = (at(requests[0], "value") ?? []) as [string?, number?];
+    const index = deviceOf(context, String(eui ?? "").toUpperCase());
+    const kind = REGISTERED_KIND[type as keyof typeof REGISTERED_KIND];
+    // A device of another kind under that EUI cannot be registered as this one.
+    const registered = kind !== undefined && (index === null || context.estate.kindAt(index) === kind);
+    if (registered && index !== null) context.estate.setJoined(index, context.index, true);
+    return accessResponse(context.header.counter, requests.map((r, i) => ({
+      choice: at(r, "service") === "action" ? ACCESS.action : ACCESS.set,
+      result: registered || i > 0 ? RESULT.success : RESULT.otherReason,
+    })));
+  },
+});
+
+export const CCS02 = defineUseCase({
+  name: "CCS02", messageCode: 0x0002, kinds: ["CHF"], critical: false, roles: [ROLE.accessControlBroker], dateTime: false,
+  execute(context) {
+    const eui = String(at(list(context.command.payload.fields, "requests")[0], "value") ?? "").toUpperCase();
+    const index = deviceOf(context, eui);
+    const onHan = index !== null && context.estate.hanOf(context.index).includes(index);
+    if (onHan) context.estate.setJoined(index, context.index, false);
+    // RTDS CCS02 ERROR: a device not in the log is answered hardware-fault (01).
+    return accessResponse(context.header.counter, [{ choice: ACCESS.action, result: onHan ? RESULT.success : RESULT.hardwareFault }]);
+  },
+});
+
+/** Link figures of an active device, as the RTDS CCS05 response gives them (the emulated HAN has no radio). */
+const LINK = { status: 0xc8, rssi: [-35, -50, -100], counts: [2, 39, 247], tail: [1, 0, 100, 1, 1] } as const;
+
+export const CCS05 = defineUseCase({
+  name: "CCS05", messageCode: 0x0004, kinds: ["CHF"], critical: false, roles: [ROLE.accessControlBroker], dateTime: false,
+  execute(context) {
+    const members = context.estate.hanOf(context.index).map((i) => fromHex(context.estate.euiOf(i)));
+    const seen = cosemDateTime(context.now, 0xff);
+    return accessResponse(context.header.counter, [{
+      choice: ACCESS.get, result: RESULT.success,
+      data: (w) => {
+        w.dlmsArray(members.length);
+        for (const eui of members) {
+          w.dlmsStructure(14).dlmsOctets(eui).byte(0x04).byte(8).byte(LINK.status);
+          for (const rssi of LINK.rssi) w.dlmsNumber(DLMS.int8, rssi);
+          for (const count of LINK.counts) w.dlmsNumber(DLMS.uint8, count);
+          w.dlmsOctets(seen);
+          for (const value of LINK.tail) w.dlmsNumber(DLMS.uint8, value);
+        }
+      },
+    }]);
+  },
+});
