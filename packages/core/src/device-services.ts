@@ -7,7 +7,7 @@
 // What waits between two steps (a Pre-Command for its signature, a command held until its
 // execution date-time, a locally delivered command for its response) is kept durably
 // (kept-commands.ts); a change of supplier is signed by the CoS party (cos-party.ts).
-import { ACCESS_CONTROL_BROKER, TransformError, headerOf, transformRequest, type DeviceType as GbcsDeviceType, type KeyRing, type ServiceNode } from "@opendcc/gbcs";
+import { ACCESS_CONTROL_BROKER, TransformError, headerOf, parseGbcs, transformRequest, type DeviceType as GbcsDeviceType, type KeyRing, type ServiceNode } from "@opendcc/gbcs";
 import { FrameError, concatBytes, fromHex, importPublicKey, parseFrame, sign, toHex, verify, verifyMac, wrapApdu } from "@opendcc/kernel";
 import { certificateIssuerSerial } from "@opendcc/duis";
 import type { CatalogueEntry } from "./catalogue.js";
@@ -401,9 +401,11 @@ export class DeviceServices {
     const flight = this.inFlight.get(key);
     this.inFlight.delete(key);
     const requestId = flight?.requestId ?? { originator: recipient, target: header.originator, counter: header.counter };
-    this.settle(formatRequestId(requestId), "succeeded");
+    // Sequenced requests (paragraph 127) and inventory effects follow only a response that says success.
+    const succeeded = await responseSucceeded(message.gbcs);
+    this.settle(formatRequestId(requestId), succeeded ? "succeeded" : "failed");
     this.options.events.emit("response.received", { requestId: formatRequestId(requestId), deviceId: header.originator, responseCode: ResponseCodes.success });
-    if (flight?.effect) this.applyEffect(flight.effect, formatRequestId(requestId));
+    if (flight?.effect && succeeded) this.applyEffect(flight.effect, formatRequestId(requestId));
     await this.options.deliver(requestId.originator, {
       requestId, responseCode: ResponseCodes.success, reason: null,
       serviceReference: flight?.serviceReference ?? null, srv: flight?.srv ?? null,
@@ -509,4 +511,30 @@ function alertCodeOf(message: Uint8Array, contentOffset: number): string {
 /** 9.1: the DCC makes up the Customer Identification Number the consumer will be asked for (4 digits). */
 function customerIdentificationNumber(): string {
   return String(crypto.getRandomValues(new Uint16Array(1))[0] as number % 10_000).padStart(4, "0");
+}
+
+/**
+ * Whether a device's response reports success, as far as the DCC can read it without the user's
+ * keys: every DLMS result is success (0), no GBZ default response carries a failure status.
+ * Encrypted or ASN.1 answers the DCC cannot judge count as success (the user reads the detail).
+ */
+async function responseSucceeded(message: Uint8Array): Promise<boolean> {
+  let parsed;
+  try {
+    parsed = await parseGbcs(message);
+  } catch {
+    return false;
+  }
+  const fields = parsed.payload.fields as Record<string, unknown>;
+  const results = Array.isArray(fields["results"]) ? (fields["results"] as { resultCode?: unknown }[]) : [];
+  if (results.some((r) => typeof r.resultCode === "number" && r.resultCode !== 0)) return false;
+  const components = Array.isArray(fields["components"]) ? (fields["components"] as Record<string, unknown>[]) : [];
+  return !components.some((c) => c["command"] === "defaultResponse" && failingStatus(c));
+}
+
+function failingStatus(value: unknown): boolean {
+  if (!value || typeof value !== "object") return false;
+  const status = (value as Record<string, unknown>)["status"] as { code?: unknown } | undefined;
+  if (status && typeof status.code === "number") return status.code !== 0;
+  return Object.values(value as Record<string, unknown>).some(failingStatus);
 }

@@ -28,6 +28,8 @@ class MeterOnTheWan implements DeviceTransport {
   readonly received: Uint8Array[] = [];
   /** When set, responses wait here until released (a slow WAN). */
   held: (() => void)[] | null = null;
+  /** The GBZ payload the meter answers with (default: a read-attributes response). */
+  answerHex = "010901010702000D08000100000025010000000000";
   private receiver: ((message: { deviceId: string; gbcs: Uint8Array }) => void) | null = null;
 
   async send(command: { requestId: string; deviceId: string; gbcs: Uint8Array }): Promise<void> {
@@ -37,7 +39,7 @@ class MeterOnTheWan implements DeviceTransport {
     const response = encode((w) => w.generalSigning({
       cra: 2, counter: header.counter, originator: fromHex(GSME), recipient: fromHex(header.originator), dateTime: null,
       otherInfo: Uint8Array.of(header.messageCode >> 8, header.messageCode & 0xff),
-    }, (content) => content.hex("01090101070200090100010000002500")).byte(0));
+    }, (content) => content.hex(this.answerHex)).byte(0));
     const secret = await sharedSecret(meter.privateKey, supplierKa.publicKey);
     const answer = () => this.receiver?.({ deviceId: GSME, gbcs: wrapApdu(secret, response) });
     if (this.held) this.held.push(answer);
@@ -150,6 +152,24 @@ describe("sequenced requests (seed 003 paragraphs 126-127)", () => {
     expect(transport.received).toHaveLength(2);
     const sent = transport.received[1] as Uint8Array;
     expect(headerOf(sent, parseFrame(sent)).counter).toBe(second);
+  });
+
+  it("fails the held request when the device's answer to its predecessor reports a failure", async () => {
+    const transport = new MeterOnTheWan();
+    transport.held = [];
+    // a ZCL default response to read attributes with status 0x81 (unsupported cluster command)
+    transport.answerHex = "0109010107020005" + "08000B" + "0081";
+    gateway.dcc.useTransport(transport);
+    const first = ++counter;
+    expect((await send(first, null)).code).toBe("I99");
+    const second = ++counter;
+    expect((await send(second, first)).code).toBe("I99");
+    transport.held.shift()?.();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(transport.received).toHaveLength(1);
+    const outbox = await (await gateway.admin("GET", `/users/${SUPPLIER}/outbox`)).json() as { xml: string }[];
+    const failed = outbox.map((m) => parseResponse(m.xml)).find((r) => r.header.responseCode === "E48");
+    expect(failed?.header.requestId).toMatchObject({ counter: second });
   });
 
   it("refuses a request whose predecessor is unknown or failed (E48)", async () => {
