@@ -1,7 +1,7 @@
 // The gateway's DUIS layer on @opendcc/duis: requests in (parse, structure, XML signature with the
 // sender's certificate), responses out (DUIS XML signed by the DCC).
 import {
-  DuisError, formatEui, formatRequestId, node, parseRequest, parseRequestId, parseXml, signDocument, text, verifyDocument, writeResponse,
+  DuisError, formatEui, formatRequestId, node, parseRequest, parseRequestId, parseXml, text, verifyDocument, writeResponse, writeSignedResponse,
   normalizeDn, type XmlDocument, type DuisNode, type DuisResponse, type KeyResolver, type ResponseContent, type ResponseMessageBody, type DeviceAlertMessageBody,
 } from "@opendcc/duis";
 import { importPublicKey } from "@opendcc/kernel";
@@ -114,15 +114,16 @@ export function createDuisCodec(options: { dccKey?: DccSigningKey; now?: () => D
       body,
       signature: null,
     };
-    return sign(writeResponse(duisResponse));
+    return sign(duisResponse);
   };
 
-  const sign = async (xml: string): Promise<string> => {
-    if (!options.dccKey || !dccKeyInfo) return xml;
-    return signDocument(xml, { privateKey: options.dccKey.privateKey, issuerName: dccKeyInfo.issuerName, serialNumber: dccKeyInfo.serialDecimal });
+  // Written and signed in one step (no DOM): two signed responses per Service Request.
+  const sign = async (response: DuisResponse): Promise<string> => {
+    if (!options.dccKey || !dccKeyInfo) return writeResponse(response);
+    return writeSignedResponse(response, { privateKey: options.dccKey.privateKey, issuerName: dccKeyInfo.issuerName, serialNumber: dccKeyInfo.serialDecimal });
   };
 
-  const writeDccAlert = async (alert: DccAlert): Promise<string> => sign(writeResponse({
+  const writeDccAlert = async (alert: DccAlert): Promise<string> => sign({
     schemaVersion: "5.2",
     header: { responseCode: ResponseCodes.success, responseDateTime: now().toISOString() },
     body: alert.kind === "quarantined" ? {
@@ -142,7 +143,7 @@ export function createDuisCodec(options: { dccKey?: DccSigningKey; now?: () => D
       ]),
     },
     signature: null,
-  }));
+  });
 
   return { decode, verifySignature, writeResponse: write, writeDccAlert };
 }

@@ -18,6 +18,7 @@ export type { ParseOptions } from "./parse.js";
 export { validateRequest } from "./validate.js";
 export type { Finding, ValidateOptions } from "./validate.js";
 export { writeRequest, writeResponse } from "./write.js";
+export { writeSignedResponse } from "./signed-write.js";
 export {
   signDocument, verifyDocument, EXCLUSIVE_C14N, ECDSA_SHA256, SHA256_DIGEST, ENVELOPED_SIGNATURE,
 } from "./signature.js";

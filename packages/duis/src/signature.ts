@@ -51,7 +51,8 @@ export async function signDocument(xml: string | Uint8Array, options: SignOption
     `<ds:SignatureValue/><ds:KeyInfo><ds:X509Data><ds:X509IssuerSerial><ds:X509IssuerName/>` +
     `<ds:X509SerialNumber>${serial}</ds:X509SerialNumber></ds:X509IssuerSerial></ds:X509Data></ds:KeyInfo></ds:Signature>`,
   );
-  const signature = document.importNode(template.documentElement as Element, true) as Element;
+  // The template's tree moves into the document (the template document is dropped).
+  const signature = template.documentElement as Element;
   insertLast(document, root, signature);
   const signedInfo = firstDs(signature, "SignedInfo") as Element;
   const keyInfo = firstDs(signature, "KeyInfo");
@@ -86,7 +87,7 @@ function insertLast(document: Document, root: Element, signature: Element): void
   root.insertBefore(signature, trailing);
 }
 
-function decimalSerial(serial: bigint | string): string {
+export function decimalSerial(serial: bigint | string): string {
   if (typeof serial === "bigint") {
     if (serial < 0n) throw new RangeError("serial number must not be negative");
     return serial.toString();
@@ -185,5 +186,7 @@ function inclusivePrefixes(method: Element | undefined): string[] {
 function decodeBase64(text: string | null): Uint8Array | null {
   if (!text || text === PLACEHOLDER_BASE64 || !/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(text)) return null;
   const binary = atob(text);
-  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
 }

@@ -1,7 +1,11 @@
 // Typed Request / Response -> DUIS XML: the sr prefix, the namespaces the samples declare, the
 // schemaVersion kept, fields in schema order, two-space indentation. No signature: sign the
-// result with signDocument.
-import { escapeAttribute } from "./c14n.js";
+// result with signDocument, or write and sign in one step with writeSignedResponse
+// (signed-write.ts), which uses the canonical form written here (`canonical`: what Canonical XML
+// 1.0 makes of the plain form, so no DOM is needed to digest it).
+// Text and attribute values are escaped as C14N escapes them, so the written text reads back
+// unchanged (CR survives as &#xD;) and is already in canonical form.
+import { escapeAttribute, escapeText } from "./c14n.js";
 import {
   formatRequestId, isSignedPreCommand, node,
   type DuisNode, type DuisRequest, type DuisResponse, type ResponseBody, type ResponseContent,
@@ -11,9 +15,23 @@ import { DS_NS, NOT_XML_CHAR, RA_NS, SR_NS, XSI_NS } from "./xml.js";
 
 const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-const ATTRIBUTE_NAME = /^(?:xsi:)?[A-Za-z_][A-Za-z0-9_.-]*$/;
+// "xmlns" would be a namespace declaration, not an attribute.
+const ATTRIBUTE_NAME = /^(?:xsi:)?(?!xmlns$)[A-Za-z_][A-Za-z0-9_.-]*$/;
 
 export function writeRequest(request: DuisRequest): string {
+  return plain(requestLines(request, false));
+}
+
+export function writeResponse(response: DuisResponse): string {
+  return plain(responseLines(response, false));
+}
+
+/**
+ * The root element's lines: plain (as writeRequest/writeResponse write them) or canonical (Canonical
+ * XML 1.0 of the plain form: namespace declarations and attributes sorted, empty elements with an
+ * end tag; joined with "\n" they are the canonical document).
+ */
+export function requestLines(request: DuisRequest, canonical: boolean): string[] {
   const { header, body } = request;
   const headerFields: DuisNode[] = [node("RequestID", formatRequestId(header.requestId))];
   if (header.firstInSequence !== undefined) headerFields.push(node("FirstInSequence", String(header.firstInSequence)));
@@ -36,10 +54,10 @@ export function writeRequest(request: DuisRequest): string {
   return document("Request", request.schemaVersion, [["ds", DS_NS], ["sr", SR_NS], ["xsi", XSI_NS]], [
     node("Header", headerFields),
     node("Body", [bodyElement]),
-  ]);
+  ], canonical);
 }
 
-export function writeResponse(response: DuisResponse): string {
+export function responseLines(response: DuisResponse, canonical: boolean): string[] {
   const { header } = response;
   const headerFields: DuisNode[] = [];
   if (header.requestId) headerFields.push(node("RequestID", formatRequestId(header.requestId)));
@@ -48,7 +66,7 @@ export function writeResponse(response: DuisResponse): string {
   return document("Response", response.schemaVersion, [["sr", SR_NS], ["ra", RA_NS], ["xsi", XSI_NS]], [
     node("Header", headerFields),
     node("Body", [responseBody(response.body)]),
-  ]);
+  ], canonical);
 }
 
 function responseBody(body: ResponseBody): DuisNode {
@@ -106,40 +124,45 @@ function responseContent(content: ResponseContent): DuisNode {
   }
 }
 
-function document(root: string, schemaVersion: string, namespaces: [string, string][], children: DuisNode[]): string {
+const plain = (lines: readonly string[]): string => `${DECLARATION}\n${lines.join("\n")}\n`;
+
+function document(root: string, schemaVersion: string, namespaces: [string, string][], children: DuisNode[], canonical: boolean): string[] {
   if (!/^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/.test(schemaVersion)) throw new TypeError(`schemaVersion "${schemaVersion}" is not a decimal`);
-  const declarations = namespaces.map(([prefix, uri]) => ` xmlns:${prefix}="${uri}"`).join("");
-  const lines = [DECLARATION, `<sr:${root}${declarations} schemaVersion="${schemaVersion}">`];
-  for (const child of children) writeNode(child, 1, lines);
-  lines.push(`</sr:${root}>`, "");
-  return lines.join("\n");
+  // C14N orders namespace declarations by prefix (the prefixes here are ASCII).
+  const ordered = canonical ? [...namespaces].sort((a, b) => (a[0] < b[0] ? -1 : 1)) : namespaces;
+  const declarations = ordered.map(([prefix, uri]) => ` xmlns:${prefix}="${uri}"`).join("");
+  const lines = [`<sr:${root}${declarations} schemaVersion="${schemaVersion}">`];
+  for (const child of children) writeNode(child, 1, lines, canonical);
+  lines.push(`</sr:${root}>`);
+  return lines;
 }
 
-function writeNode(element: DuisNode, depth: number, lines: string[]): void {
+function writeNode(element: DuisNode, depth: number, lines: string[], canonical: boolean): void {
   if (!NAME.test(element.name)) throw new TypeError(`"${element.name}" is not an element name`);
   if (element.children && element.children.length > 0 && element.text !== undefined) {
     throw new TypeError(`sr:${element.name} has both children and text; DUIS has no mixed content`);
   }
   const indent = "  ".repeat(depth);
   let open = `sr:${element.name}`;
-  for (const [name, value] of Object.entries(element.attributes ?? {})) {
+  const attributes = Object.entries(element.attributes ?? {});
+  // C14N orders attributes by namespace URI, then local name: unprefixed ones (no namespace)
+  // before xsi: ones; the names are ASCII.
+  if (canonical && attributes.length > 1) attributes.sort(([a], [b]) => (canonicalKey(a) < canonicalKey(b) ? -1 : 1));
+  for (const [name, value] of attributes) {
     if (!ATTRIBUTE_NAME.test(name)) throw new TypeError(`"${name}" is not an attribute name`);
     if (NOT_XML_CHAR.test(value)) throw new TypeError(`attribute ${name} of sr:${element.name} holds a character XML does not allow`);
     open += ` ${name}="${escapeAttribute(value)}"`;
   }
   if (element.children && element.children.length > 0) {
     lines.push(`${indent}<${open}>`);
-    for (const child of element.children) writeNode(child, depth + 1, lines);
+    for (const child of element.children) writeNode(child, depth + 1, lines, canonical);
     lines.push(`${indent}</sr:${element.name}>`);
   } else if (element.text !== undefined && element.text !== "") {
     if (NOT_XML_CHAR.test(element.text)) throw new TypeError(`sr:${element.name} holds a character XML does not allow`);
-    lines.push(`${indent}<${open}>${escapeContent(element.text)}</sr:${element.name}>`);
+    lines.push(`${indent}<${open}>${escapeText(element.text)}</sr:${element.name}>`);
   } else {
-    lines.push(`${indent}<${open}/>`);
+    lines.push(canonical ? `${indent}<${open}></sr:${element.name}>` : `${indent}<${open}/>`);
   }
 }
 
-// As C14N escapes text, so the written text reads back unchanged (CR survives as &#xD;).
-function escapeContent(text: string): string {
-  return text.replace(/[&<>\r]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&#xD;"));
-}
+const canonicalKey = (name: string): string => (name.startsWith("xsi:") ? `1${name.slice(4)}` : `0${name}`);

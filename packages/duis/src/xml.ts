@@ -1,11 +1,16 @@
 // Safe XML parsing: the limits and the XXE refusals are enforced by one linear scan of the text
-// before any DOM is built, then @xmldom/xmldom builds the (namespace-aware) DOM with every
-// warning treated as fatal. DUIS needs no DTD, no entities beyond the five predefined ones, and
-// no processing instructions, so all of those are refused outright.
-import { DOMParser, type Document, type Element, type Node } from "@xmldom/xmldom";
+// before any tree is built, then a second pass builds the namespace-aware tree (dom.ts), checking
+// what the scan does not: tags that match, attributes written once, prefixes that are bound. DUIS
+// needs no DTD, no entities beyond the five predefined ones, and no processing instructions, so
+// all of those are refused outright.
+import { Document, Element, Node, type Attr } from "./dom.js";
 import { fail } from "./errors.js";
 
-export type { Document, Element, Node };
+export { Document, Element, Node };
+export {
+  CDATA_SECTION_NODE, COMMENT_NODE, DOCUMENT_NODE, ELEMENT_NODE, PROCESSING_INSTRUCTION_NODE, TEXT_NODE,
+} from "./dom.js";
+import { CDATA_SECTION_NODE, COMMENT_NODE, ELEMENT_NODE, TEXT_NODE } from "./dom.js";
 
 export const SR_NS = "http://www.dccinterface.co.uk/ServiceUserGateway";
 export const DS_NS = "http://www.w3.org/2000/09/xmldsig#";
@@ -13,13 +18,6 @@ export const XSI_NS = "http://www.w3.org/2001/XMLSchema-instance";
 export const RA_NS = "http://www.dccinterface.co.uk/ResponseAndAlert";
 export const XMLNS_NS = "http://www.w3.org/2000/xmlns/";
 export const XML_NS = "http://www.w3.org/XML/1998/namespace";
-
-export const ELEMENT_NODE = 1;
-export const TEXT_NODE = 3;
-export const CDATA_SECTION_NODE = 4;
-export const PROCESSING_INSTRUCTION_NODE = 7;
-export const COMMENT_NODE = 8;
-export const DOCUMENT_NODE = 9;
 
 export interface XmlLimits {
   /** Largest accepted document in bytes (UTF-8). Default 1 MiB. */
@@ -32,7 +30,7 @@ export interface XmlLimits {
 
 export const DEFAULT_LIMITS: Required<XmlLimits> = { maxBytes: 1024 * 1024, maxDepth: 64, maxElements: 10_000 };
 
-/** Parses `input` (text, or UTF-8 bytes) into a DOM after checking limits; throws DuisError. */
+/** Parses `input` (text, or UTF-8 bytes) into a tree after checking limits; throws DuisError. */
 export function parseXml(input: string | Uint8Array, limits: XmlLimits = {}): Document {
   const { maxBytes, maxDepth, maxElements } = { ...DEFAULT_LIMITS, ...limits };
   let text: string;
@@ -48,41 +46,8 @@ export function parseXml(input: string | Uint8Array, limits: XmlLimits = {}): Do
     }
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const attributeCounts = scan(text, maxDepth, maxElements);
-  let document: Document;
-  let problem: string | undefined;
-  try {
-    document = new DOMParser({
-      onError: (level, message) => {
-        problem ??= `${message} (${level})`;
-        throw new Error(message);
-      },
-    }).parseFromString(text, "text/xml");
-  } catch (error) {
-    fail("XML_MALFORMED", `not well-formed XML: ${problem ?? (error as Error).message}`);
-  }
-  if (!document.documentElement) fail("XML_MALFORMED", "document has no root element");
-  checkAttributeCounts(document.documentElement, attributeCounts);
-  return document;
-}
-
-// Namespaces in XML: no element may carry two attributes with the same namespace and local name
-// (a:x and b:x with a and b bound to one URI). The DOM builder silently keeps only one of them,
-// so every element's attribute count is compared with the count the scan saw in its start tag
-// (elements in document order are start tags in text order).
-function checkAttributeCounts(root: Element, counts: readonly number[]): void {
-  const stack: Element[] = [root];
-  let index = 0;
-  while (stack.length > 0) {
-    const element = stack.pop() as Element;
-    if (element.attributes.length !== counts[index]) {
-      fail("XML_MALFORMED", `element ${element.nodeName} has two attributes with the same namespace and local name`);
-    }
-    index++;
-    const elements: Element[] = [];
-    for (let child = element.firstChild; child; child = child.nextSibling) if (child.nodeType === ELEMENT_NODE) elements.push(child as Element);
-    for (let i = elements.length - 1; i >= 0; i--) stack.push(elements[i] as Element);
-  }
+  const start = scan(text, maxDepth, maxElements);
+  return buildTree(text, start);
 }
 
 // UTF-8 length of a string, counting only as far as needed to know it exceeds `limit`.
@@ -113,7 +78,7 @@ const NAME_START = /[A-Za-z_:\u00C0-\uFFFF]/;
  * references, bad character references and characters, and counts elements and depth, so that
  * no hostile document reaches the DOM builder.
  */
-function scan(text: string, maxDepth: number, maxElements: number): number[] {
+function scan(text: string, maxDepth: number, maxElements: number): number {
   const bad = NOT_XML_CHAR.exec(text);
   if (bad) fail("XML_MALFORMED", `character U+${(bad[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")} is not allowed in XML (at offset ${bad.index})`);
   const n = text.length;
@@ -124,9 +89,9 @@ function scan(text: string, maxDepth: number, maxElements: number): number[] {
     checkDeclaration(text.slice(0, end + 2));
     i = end + 2;
   }
+  const afterDeclaration = i;
   let depth = 0;
   let elements = 0;
-  const attributeCounts: number[] = [];
   while (i < n) {
     const lt = text.indexOf("<", i);
     const textEnd = lt < 0 ? n : lt;
@@ -163,7 +128,6 @@ function scan(text: string, maxDepth: number, maxElements: number): number[] {
     } else {
       if (!NAME_START.test(text.charAt(i + 1))) fail("XML_MALFORMED", `"<" not starting a tag at offset ${i}`);
       let j = i + 1;
-      let attributes = 0;
       for (;;) {
         if (j >= n) fail("XML_MALFORMED", `unterminated start tag at offset ${i}`);
         const c = text.charCodeAt(j);
@@ -174,21 +138,17 @@ function scan(text: string, maxDepth: number, maxElements: number): number[] {
           j = close + 1;
         } else if (c === 0x3e) break;
         else if (c === 0x3c) fail("XML_MALFORMED", `"<" inside a start tag at offset ${j}`);
-        else {
-          if (c === 0x3d) attributes++;
-          j++;
-        }
+        else j++;
       }
       const selfClosing = text.charCodeAt(j - 1) === 0x2f;
       elements++;
-      attributeCounts.push(attributes);
       if (elements > maxElements) fail("XML_ELEMENTS", `document has more than ${maxElements} elements`);
       if (depth + 1 > maxDepth) fail("XML_DEPTH", `elements nest deeper than ${maxDepth} levels (offset ${i})`);
       if (!selfClosing) depth++;
       i = j + 1;
     }
   }
-  return attributeCounts;
+  return afterDeclaration;
 }
 
 function checkDeclaration(declaration: string): void {
@@ -243,11 +203,200 @@ export function ownText(node: Node): string {
 }
 
 export function isElement(node: Node, namespace: string, localName: string): node is Element {
-  return node.nodeType === ELEMENT_NODE && node.namespaceURI === namespace && (node as Element).localName === localName;
+  return node.nodeType === ELEMENT_NODE && (node as Element).namespaceURI === namespace && (node as Element).localName === localName;
 }
 
 /** "{namespace}local" for messages. */
 export function describe(element: Element): string {
   return element.namespaceURI === SR_NS ? `sr:${element.localName}` : element.namespaceURI === DS_NS ? `ds:${element.localName}`
     : element.namespaceURI ? `{${element.namespaceURI}}${element.localName}` : (element.localName ?? element.nodeName);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The tree. The scan has already refused bad characters, references, DTDs, PIs, unterminated
+// markup and documents over the limits; what is left to check is the structure.
+
+const ENTITIES: Readonly<Record<string, string>> = { lt: "<", gt: ">", amp: "&", apos: "'", quot: '"' };
+const REFERENCES = /&(?:(lt|gt|amp|apos|quot)|#([0-9]+)|#x([0-9a-fA-F]+));/g;
+const NAME_CHARS = "A-Za-z_\\u00C0-\\uFFFF";
+const QNAME = new RegExp(`^[${NAME_CHARS}][${NAME_CHARS}0-9.\\-\\u00B7]*(?::[${NAME_CHARS}][${NAME_CHARS}0-9.\\-\\u00B7]*)?$`);
+const WHITESPACE_ONLY = /^[\t\n\r ]*$/;
+
+const malformed = (message: string): never => fail("XML_MALFORMED", `not well-formed XML: ${message}`);
+
+function decode(text: string): string {
+  if (!text.includes("&")) return text;
+  return text.replace(REFERENCES, (_, entity: string | undefined, decimal: string | undefined, hex: string | undefined) =>
+    entity !== undefined ? (ENTITIES[entity] as string) : String.fromCodePoint(decimal !== undefined ? Number.parseInt(decimal, 10) : Number.parseInt(hex ?? "", 16)));
+}
+
+const isSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+
+// The namespaces in scope: an element's own declarations over its parent's scope (a chain, so
+// that no element copies its ancestors' bindings; lookups are bounded by the depth limit).
+interface Scope {
+  readonly bindings: ReadonlyMap<string, string>;
+  readonly parent: Scope | null;
+}
+const ROOT_SCOPE: Scope = { bindings: new Map([["xml", XML_NS]]), parent: null };
+
+function lookup(scope: Scope, prefix: string): string | undefined {
+  for (let at: Scope | null = scope; at; at = at.parent) {
+    const uri = at.bindings.get(prefix);
+    if (uri !== undefined) return uri;
+  }
+  return undefined;
+}
+
+function buildTree(source: string, start: number): Document {
+  // End-of-line handling (XML 1.0 section 2.11): CR LF and lone CR read as LF; a CR written as
+  // &#13; survives, as the character references are decoded later.
+  const text = source.includes("\r") ? source.replace(/\r\n?/g, "\n") : source;
+  const from = source === text ? start : source.slice(0, start).replace(/\r\n?/g, "\n").length;
+  const document = new Document();
+  const open: Element[] = [];
+  const scopes: Scope[] = [ROOT_SCOPE];
+  let parent: Node = document;
+  let rootSeen = false;
+  const n = text.length;
+  let i = from;
+  while (i < n) {
+    let lt = text.indexOf("<", i);
+    if (lt < 0) lt = n;
+    if (lt > i) {
+      const data = text.slice(i, lt);
+      if (parent === document) {
+        if (!WHITESPACE_ONLY.test(data)) malformed(`text outside root element: '${data.trim().slice(0, 40)}'`);
+      } else parent.appendChild(document.createTextNode(decode(data)));
+    }
+    if (lt >= n) break;
+    if (text.startsWith("<!--", lt)) {
+      const end = text.indexOf("-->", lt + 4);
+      parent.appendChild(new Node(COMMENT_NODE, "#comment", text.slice(lt + 4, end)));
+      i = end + 3;
+    } else if (text.startsWith("<![CDATA[", lt)) {
+      const end = text.indexOf("]]>", lt + 9);
+      parent.appendChild(new Node(CDATA_SECTION_NODE, "#cdata-section", text.slice(lt + 9, end)));
+      i = end + 3;
+    } else if (text.charCodeAt(lt + 1) === 0x2f) {
+      const end = text.indexOf(">", lt);
+      const name = text.slice(lt + 2, end).replace(/[\t\n\r ]+$/, "");
+      const element = open.pop();
+      if (!element) malformed(`end tag </${name}> without a start tag`);
+      else if (element.nodeName !== name) malformed(`end tag </${name}> does not match (mismatch) the start tag <${element.nodeName}>`);
+      scopes.pop();
+      parent = open[open.length - 1] ?? document;
+      i = end + 1;
+    } else {
+      if (rootSeen && parent === document) malformed(`element after the root element at offset ${lt}`);
+      i = startTag(text, lt, parent, scopes, open);
+      rootSeen = true;
+      parent = open[open.length - 1] ?? document;
+    }
+  }
+  if (open.length > 0) malformed(`unclosed element <${(open[open.length - 1] as Element).nodeName}>`);
+  if (!rootSeen) fail("XML_MALFORMED", "document has no root element");
+  return document;
+}
+
+interface RawAttribute {
+  readonly name: string;
+  readonly value: string;
+}
+
+// Reads the start tag at `lt`, appends its element to `parent` (and opens it unless it is empty)
+// and returns the offset after it.
+function startTag(text: string, lt: number, parent: Node, scopes: Scope[], open: Element[]): number {
+  let j = lt + 1;
+  const nameEnd = (at: number) => {
+    let k = at;
+    for (;;) {
+      const c = text.charCodeAt(k);
+      if (isSpace(c) || c === 0x3e || c === 0x2f || c === 0x3d || Number.isNaN(c)) return k;
+      k++;
+    }
+  };
+  const end = nameEnd(j);
+  const qname = text.slice(j, end);
+  if (!QNAME.test(qname)) malformed(`"${qname}" is not an element name (offset ${lt})`);
+  j = end;
+  const raw: RawAttribute[] = [];
+  const names = new Set<string>();
+  let selfClosing = false;
+  for (;;) {
+    const spaced = isSpace(text.charCodeAt(j));
+    while (isSpace(text.charCodeAt(j))) j++;
+    const c = text.charCodeAt(j);
+    if (c === 0x3e) break;
+    if (c === 0x2f) {
+      if (text.charCodeAt(j + 1) !== 0x3e) malformed(`"/" not closing the start tag <${qname}>`);
+      selfClosing = true;
+      j++;
+      break;
+    }
+    if (!spaced) malformed(`attributes of <${qname}> must be separated by whitespace`);
+    const attributeEnd = nameEnd(j);
+    const name = text.slice(j, attributeEnd);
+    if (!QNAME.test(name)) malformed(`"${name}" is not an attribute name in <${qname}>`);
+    j = attributeEnd;
+    while (isSpace(text.charCodeAt(j))) j++;
+    if (text.charCodeAt(j) !== 0x3d) malformed(`attribute ${name} of <${qname}> has no value`);
+    j++;
+    while (isSpace(text.charCodeAt(j))) j++;
+    const quote = text.charAt(j);
+    if (quote !== '"' && quote !== "'") malformed(`the value of attribute ${name} of <${qname}> is not quoted`);
+    const close = text.indexOf(quote, j + 1);
+    // Attribute-value normalization (XML 1.0 section 3.3.3): literal whitespace reads as spaces.
+    const value = decode(text.slice(j + 1, close).replace(/[\t\n\r]/g, " "));
+    if (names.has(name)) malformed(`attribute ${name} redefined in <${qname}>`);
+    names.add(name);
+    raw.push({ name, value });
+    j = close + 1;
+  }
+
+  // Namespaces in XML 1.0: declarations first, then the element's and attributes' names.
+  const parentScope = scopes[scopes.length - 1] as Scope;
+  let bindings: Map<string, string> | null = null;
+  for (const { name, value } of raw) {
+    if (name !== "xmlns" && !name.startsWith("xmlns:")) continue;
+    const prefix = name === "xmlns" ? "" : name.slice(6);
+    if (prefix === "xmlns") malformed("the xmlns prefix cannot be declared");
+    if (prefix === "xml" ? value !== XML_NS : value === XML_NS) malformed(`the xml prefix and ${XML_NS} belong only to each other`);
+    if (value === XMLNS_NS) malformed(`${XMLNS_NS} cannot be declared`);
+    if (prefix !== "" && value === "") malformed(`prefix ${prefix} cannot be undeclared (xmlns:${prefix}="")`);
+    (bindings ??= new Map()).set(prefix, value);
+  }
+  const scope: Scope = bindings ? { bindings, parent: parentScope } : parentScope;
+  const resolve = (name: string, useDefault: boolean): [string | null, string, string | null] => {
+    const colon = name.indexOf(":");
+    if (colon < 0) return [null, name, useDefault ? lookup(scope, "") || null : null];
+    const prefix = name.slice(0, colon);
+    if (prefix === "xmlns") malformed(`element <${name}> uses the reserved prefix xmlns`);
+    const namespace = lookup(scope, prefix);
+    if (namespace === undefined) malformed(`namespace prefix ${prefix} of ${name} is not declared`);
+    return [prefix, name.slice(colon + 1), namespace as string];
+  };
+  const [prefix, localName, namespace] = resolve(qname, true);
+  const attributes: Attr[] = [];
+  const expanded = new Set<string>();
+  for (const { name, value } of raw) {
+    let attribute: Attr;
+    if (name === "xmlns") attribute = { name, prefix: null, localName: "xmlns", namespaceURI: XMLNS_NS, value };
+    else if (name.startsWith("xmlns:")) attribute = { name, prefix: "xmlns", localName: name.slice(6), namespaceURI: XMLNS_NS, value };
+    else {
+      const [attributePrefix, attributeLocal, attributeNamespace] = resolve(name, false);
+      attribute = { name, prefix: attributePrefix, localName: attributeLocal, namespaceURI: attributeNamespace, value };
+      const key = `${attributeNamespace ?? ""} ${attributeLocal}`;
+      if (expanded.has(key)) fail("XML_MALFORMED", `element ${qname} has two attributes with the same namespace and local name`);
+      expanded.add(key);
+    }
+    attributes.push(attribute);
+  }
+  const element = new Element(qname, prefix, localName, namespace, attributes);
+  parent.appendChild(element);
+  if (!selfClosing) {
+    open.push(element);
+    scopes.push(scope);
+  }
+  return j + 1;
 }

@@ -115,6 +115,36 @@ describe("XML-level attacks and limits", () => {
   });
 });
 
+describe("the tree builder's own checks", () => {
+  const withInventory = (tag: string) => requestXml().replace("<sr:ReadInventory>", tag);
+
+  it("refuses broken start tags and names", () => {
+    expectRefused(withInventory('<sr:ReadInventory a="1"b="2">'), "XML_MALFORMED", /separated by whitespace/);
+    expectRefused(withInventory("<sr:ReadInventory a=1>"), "XML_MALFORMED", /attribute a of <sr:ReadInventory> is not quoted/);
+    expectRefused(withInventory("<sr:ReadInventory a>"), "XML_MALFORMED", /attribute a of <sr:ReadInventory> has no value/);
+    expectRefused(withInventory('<sr:ReadInventory a="1"/ >'), "XML_MALFORMED", /"\/" not closing the start tag <sr:ReadInventory>/);
+    expectRefused(withInventory('<sr:ReadInventory 1a="1">'), "XML_MALFORMED", /"1a" is not an attribute name/);
+    expectRefused(requestXml().replace("<sr:Body>", "<sr:Body><sr:a:b/>"), "XML_MALFORMED", /"sr:a:b" is not an element name/);
+    expectRefused(requestXml().replace("</sr:Body>", "</sr:Header>"), "XML_MALFORMED", /end tag <\/sr:Header> does not match \(mismatch\) the start tag <sr:Body>/);
+  });
+
+  it("refuses namespace declarations Namespaces in XML forbids", () => {
+    expectRefused(withInventory('<sr:ReadInventory xmlns:p="">'), "XML_MALFORMED", /prefix p cannot be undeclared/);
+    expectRefused(withInventory('<sr:ReadInventory xmlns:xml="urn:x">'), "XML_MALFORMED", /the xml prefix/);
+    expectRefused(withInventory('<sr:ReadInventory xmlns:p="http://www.w3.org/XML/1998/namespace">'), "XML_MALFORMED", /the xml prefix/);
+    expectRefused(withInventory('<sr:ReadInventory xmlns:xmlns="urn:x">'), "XML_MALFORMED", /xmlns prefix cannot be declared/);
+    expectRefused(withInventory('<sr:ReadInventory xmlns:p="http://www.w3.org/2000/xmlns/">'), "XML_MALFORMED", /cannot be declared/);
+    expectRefused(requestXml().replace("<sr:Body>", "<sr:Body><xmlns:x/>"), "XML_MALFORMED", /reserved prefix xmlns/);
+    expectRefused(withInventory('<sr:ReadInventory p:a="1">'), "XML_MALFORMED", /namespace prefix p of p:a is not declared/);
+  });
+
+  it("reads line ends and attribute whitespace as XML 1.0 says, and end tags with trailing spaces", () => {
+    const xml = requestXml().replace(/\n/g, "\r\n").replace("<sr:ReadInventory>", '<sr:ReadInventory xsi:type="a\tb\r\nc\rd&#13;&#10;e">').replace("</sr:Body>", "</sr:Body \n>");
+    const body = parseRequest(xml).body;
+    expect("content" in body ? body.content.attributes : null).toEqual({ "xsi:type": "a b c d\r\ne" });
+  });
+});
+
 describe("DUIS envelope", () => {
   it("refuses the wrong namespace", () => {
     expectRefused(requestXml().replace('xmlns:sr="http://www.dccinterface.co.uk/ServiceUserGateway"', 'xmlns:sr="http://example.com/other"'),

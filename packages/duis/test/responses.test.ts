@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { fromHex, generateKeyPair } from "@opendcc/kernel";
 import {
-  DuisError, node, parseResponse, signDocument, text, verifyDocument, writeResponse,
+  DuisError, node, parseResponse, signDocument, text, verifyDocument, writeResponse, writeSignedResponse,
   type DuisErrorCode, type DuisResponse, type ResponseBody, type ResponseContent,
 } from "../src/index.js";
 
@@ -107,6 +107,45 @@ describe("response writers and parsers", () => {
     const parsed = parseResponse(signed);
     expect(parsed.signature?.serialNumber).toBe("1");
     expect({ ...parsed, signature: null }).toEqual(FORMS[2]?.[1]);
+  });
+});
+
+describe("writeSignedResponse", () => {
+  // Attributes out of C14N order, characters C14N escapes, empty elements: the canonical writer's cases.
+  const awkward = response({
+    kind: "DCCAlertMessage", dccAlertCode: "N12",
+    event: node("PowerOutageEvent", [
+      node("CommsHubDeviceID", "a&b<c>d\re \"q\" 'x'\t"),
+      node("Empty"),
+      node("Attributed", "", { "xsi:type": "t", zeta: "1\t\"&<>", alpha: "2\n\r", "xsi:nil": "false" }),
+      node("Nested", [node("Leaf", " spaced ", { b: "", a: "" })]),
+    ]),
+  });
+  const signer = async () => {
+    const pair = await generateKeyPair("ds");
+    return { pair, options: { privateKey: pair.privateKey, issuerName: "CN=Z1 & <Co>,OU=07", serialNumber: "0042" } };
+  };
+  const withoutSignatureValue = (xml: string) => xml.replace(/<ds:SignatureValue>[^<]*<\/ds:SignatureValue>/, "<ds:SignatureValue/>");
+
+  it.each([...FORMS, ["awkward attributes and text", awkward] as [string, DuisResponse]])(
+    "%s: the same bytes as signDocument(writeResponse(...)), and it verifies",
+    async (_, original) => {
+      const { pair, options } = await signer();
+      const signed = await writeSignedResponse(original, options);
+      expect(withoutSignatureValue(signed)).toBe(withoutSignatureValue(await signDocument(writeResponse(original), options)));
+      expect(await verifyDocument(signed, (issuer, serial) => (issuer === "CN=Z1 & <Co>,OU=07" && serial === "42" ? pair.publicKey : null)))
+        .toEqual({ ok: true, issuerName: "CN=Z1 & <Co>,OU=07", serialNumber: "42" });
+      expect({ ...parseResponse(signed), signature: null }).toEqual(original);
+    },
+  );
+
+  it("refuses what the writer refuses, and an issuer name XML cannot hold", async () => {
+    const { options } = await signer();
+    await expect(writeSignedResponse(response(message(), { responseCode: "I99" }), { ...options, issuerName: "CN=\u0001" }))
+      .rejects.toThrow("the issuer name holds a character XML does not allow");
+    const bad = response({ kind: "DCCAlertMessage", dccAlertCode: "N12", event: node("Event", "x", { xmlns: "urn:other" }) });
+    await expect(writeSignedResponse(bad, options)).rejects.toThrow('"xmlns" is not an attribute name');
+    expect(() => writeResponse(bad)).toThrow('"xmlns" is not an attribute name');
   });
 });
 
