@@ -15,7 +15,8 @@ import { familyOf } from "./families.js";
 import { parseGbzPayload } from "./gbz.js";
 import { GbcsParseError, GbcsProtectionError, type ParsedPayload, type PayloadContext } from "./types.js";
 
-export interface ParsedMessage {
+/** The header facts of a message: `opendcc gbcs inspect`'s fields (cli-contract.md). */
+export interface MessageHeader {
   readonly form: Frame["form"];
   readonly cra: 1 | 2 | 3;
   /** The originator counter as a decimal string (64 bits do not fit a JSON number). */
@@ -26,9 +27,12 @@ export interface ParsedMessage {
   /** As GBCS writes it: 0x0059. */
   readonly messageCode: string;
   readonly useCase: string | null;
-  readonly useCaseName: string | null;
   readonly signed: boolean;
   readonly maced: boolean;
+}
+
+export interface ParsedMessage extends MessageHeader {
+  readonly useCaseName: string | null;
   /** The supplementary fields of the other-information (gbcs.md section 2b), when present. */
   readonly supplementary: Supplementary | null;
   /** What the key ring allowed to check; absent when no ring was given. */
@@ -50,6 +54,23 @@ export interface ParseOptions {
 }
 
 /** Parses one GBCS message (DD or DF form) into its header facts and named payload. */
+/** The header facts of a framed message (no payload parsing). */
+export function describeHeader(message: Uint8Array, frame: Frame): MessageHeader {
+  const header = headerOf(message, frame);
+  return {
+    form: frame.form,
+    cra: header.cra,
+    counter: header.counter.toString(),
+    originator: header.originator,
+    recipient: header.recipient,
+    dateTime: frame.dateTimeOffset === null ? null : cosemDateTime(message.subarray(frame.dateTimeOffset, frame.dateTimeOffset + 12)),
+    messageCode: formatMessageCode(header.messageCode),
+    useCase: messageCodeInfo(header.messageCode)?.useCase ?? null,
+    signed: frame.signature === "present",
+    maced: frame.form === "GeneralCiphering",
+  };
+}
+
 export async function parseGbcs(message: Uint8Array, options: ParseOptions = {}): Promise<ParsedMessage> {
   const frame = parseFrame(message);
   const header = headerOf(message, frame);
@@ -62,17 +83,8 @@ export async function parseGbcs(message: Uint8Array, options: ParseOptions = {})
   }
   const content = message.subarray(frame.content.offset, frame.content.offset + frame.content.length);
   const base: Omit<ParsedMessage, "payload" | "protection"> = {
-    form: frame.form,
-    cra: header.cra,
-    counter: header.counter.toString(),
-    originator: header.originator,
-    recipient: header.recipient,
-    dateTime: frame.dateTimeOffset === null ? null : cosemDateTime(message.subarray(frame.dateTimeOffset, frame.dateTimeOffset + 12)),
-    messageCode: formatMessageCode(header.messageCode),
-    useCase: info.useCase,
+    ...describeHeader(message, frame),
     useCaseName: info.name,
-    signed: frame.signature === "present",
-    maced: frame.form === "GeneralCiphering",
     supplementary: supplementaryOf(message.subarray(frame.otherInfo.offset, frame.otherInfo.offset + frame.otherInfo.length)),
   };
   const context: PayloadContext = { cra: header.cra, messageCode: header.messageCode, useCase: info.useCase };
