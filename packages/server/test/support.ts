@@ -90,7 +90,7 @@ afterEach(async () => {
 });
 afterAll(async () => {
   await server?.stop();
-});
+}, 60_000);
 
 export interface TestGatewayOptions {
   readonly commandKeys?: CommandKeys;
