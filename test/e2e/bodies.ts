@@ -61,3 +61,20 @@ export const dailyProfileSchedule = (deviceId: string, startDate: string, time: 
     node("DSPReadActiveImportProfileData", [node("StartDateOffset", "-1"), node("StartTime", "00:00:00"), node("EndDateOffset", "0"), node("EndTime", "00:00:00")]),
   ],
 });
+
+const base64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
+
+/**
+ * SRV 6.23 Update Security Credentials (CoS): the gaining supplier's digital-signing and key
+ * agreement certificates for the supplier cells, its certification path and the MPxN (element
+ * order of the RTDS 6.23 IMMEDIATE sample).
+ */
+export const changeOfSupplier = (gaining: { readonly ds: Uint8Array; readonly ka: Uint8Array }, caCertificate: Uint8Array, mpxn: string): BodySpec => ({
+  srv: "6.23", element: "UpdateSecurityCredentialsCoS",
+  children: [
+    node("SupplierFloorSeqNumber", "0"),
+    node("SupplierReplacementCertificates", [node("DigitalSigningCertificate", base64(gaining.ds)), node("KeyAgreementCertificate", base64(gaining.ka))]),
+    node("CertificationPathCertificates", [node("Certificate", base64(caCertificate))]),
+    node("ImportMPxN", mpxn),
+  ],
+});

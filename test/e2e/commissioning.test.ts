@@ -4,8 +4,10 @@
 // the hub's device log (8.11, CCS01: on the HAN and 'installed not commissioned'), then
 // commissioned (8.1.1, critical: ECS70 / GCS28 clock synchronisation). Enrolment follows
 // paragraphs 173-174: the electricity system is enrolled once its ESME and CHF are commissioned;
-// the gas system needs its GPF commissioned too, which this gateway cannot do yet (8.1.1 has no
-// GBCS transform for a GPF), so the GSME stays 'installed not commissioned' and not enrolled.
+// the gas system needs its GPF commissioned too, which this gateway cannot do yet: no GBCS use case
+// commissions a GPF (8.1.1 maps to ECS70 and GCS28 only: catalogue, message codes, RTDS), so the DCC
+// itself must set it commissioned (paragraph 186), and it does not yet. The GSME therefore stays
+// 'installed not commissioned' and not enrolled.
 import { describe, expect, it } from "vitest";
 import { addToDeviceLog, commissionDevice, hubInstalled, preNotify, updateMpxn } from "./bodies.js";
 import { readImportRegisters, startE2e, type E2e } from "./support.js";

@@ -2,17 +2,22 @@
 // DUIS codec, its checks, transform, the ACB's MAC), optionally on the embedded store in memory,
 // with the devices plugin as its device transport (design step 6), a provisioned fleet in the
 // Smart Metering Inventory with its device logs, registration data naming Supplier A for every
-// premises, and the supplier users. Served over HTTP by the Node entry.
-import { createDuisCodec, openDcc, userCertificateFromPem, type AnomalyThreshold, type Dcc, type GatewayStore } from "@opendcc/core";
+// premises, and the supplier users. The CoS party (seed 003 paragraph 142) has its signing key and
+// the devices trust its certificate, so a gaining supplier's 6.23 runs end to end. Served over
+// HTTP by the Node entry.
+import { COS_PARTY_ID, createDuisCodec, openDcc, userCertificateFromPem, type AnomalyThreshold, type Dcc, type GatewayStore } from "@opendcc/core";
 import { ACCESS_CONTROL_BROKER, KeyRing, TestSmki, type IssuedCertificate } from "@opendcc/gbcs";
 import { createDevicesPlugin, fleetEui, SLOTS, type DeviceEmulator } from "@opendcc/plugin-devices";
 import { startPlugins } from "@opendcc/server";
 import { startNodeServer } from "@opendcc/server/node";
 import { SqlGatewayStore } from "@opendcc/store";
 import { openEmbedded } from "@opendcc/store/embedded";
-import { SUPPLIER_PARTY, type UserCertificates } from "./users.js";
+import { SUPPLIER_B_PARTY, SUPPLIER_PARTY, type UserCertificates } from "./users.js";
 
 export const DCC_EUI = "90B3D51F30000002";
+/** SMKI remote party role of the Transitional CoS party (GBCS: 05). */
+const COS_ROLE_CODE = "05";
+const PARTY_NAMES: Readonly<Record<string, string>> = { [SUPPLIER_PARTY]: "Supplier A", [SUPPLIER_B_PARTY]: "Supplier B" };
 /** The devices plugin's default fleet base (plugins/devices eui.ts). */
 const FLEET_BASE = 0x20000000;
 
@@ -20,6 +25,7 @@ export type E2eStore = "memory" | "embedded";
 
 export interface E2eGatewayOptions {
   readonly premises: number;
+  /** Every user is given the Import and Gas Supplier roles; parties are made from their party IDs. */
   readonly users: readonly UserCertificates[];
   /** "memory": no store; "embedded": the embedded PostgreSQL (PGlite), in memory. */
   readonly store: E2eStore;
@@ -47,6 +53,8 @@ export interface E2eGateway {
   readonly devices: DeviceEmulator;
   readonly plugins: Awaited<ReturnType<typeof startPlugins>>;
   readonly dccCertificate: IssuedCertificate;
+  /** The CoS party's digital-signing certificate (role 05), a trust anchor of every device. */
+  readonly cosCertificate: IssuedCertificate;
   /** Makes the keys of the first `count` premises' meters (as installed devices already have) and primes the ACB's secrets with them. */
   warm(count: number): Promise<void>;
   close(): Promise<void>;
@@ -66,12 +74,13 @@ export async function startE2eGateway(options: E2eGatewayOptions): Promise<E2eGa
   const smki = await TestSmki.create("OpenDCC e2e DCC CA");
   const dccCertificate = await smki.issue({ eui: DCC_EUI, usage: "ds", commonName: "OpenDCC", roleCode: "04" });
   const acb = await smki.issue({ eui: ACCESS_CONTROL_BROKER, usage: "ka", commonName: "ACB", roleCode: "04" });
+  const cos = await smki.issue({ eui: COS_PARTY_ID, usage: "ds", commonName: "OpenDCC CoS party", roleCode: COS_ROLE_CODE });
   const ring = new KeyRing();
   ring.add({ eui: ACCESS_CONTROL_BROKER, role: "ka", certificate: null, publicKey: acb.keys.publicKey, privateKey: acb.keys.privateKey });
 
   const { plugin, devices } = await createDevicesPlugin({
     accessControlBrokerKa: acb.pem, now, smki, ...(options.log ? { log: options.log } : {}),
-    parties: options.users.map((u) => ({ ds: u.ds, ka: u.ka, ppKa: u.ppKa })),
+    parties: [...options.users.map((u) => ({ ds: u.ds, ka: u.ka, ppKa: u.ppKa })), { ds: cos.pem }],
   });
   const fleet = devices.provisionFleet(options.premises, { prepaymentEvery: options.prepaymentEvery ?? 0 });
   if (fleet.firstPremises !== 0) throw new Error(`the fleet starts at premises ${fleet.firstPremises}, not 0`);
@@ -80,10 +89,10 @@ export async function startE2eGateway(options: E2eGatewayOptions): Promise<E2eGa
   const commandKeys = devices.commandKeys(ring);
   const dcc = await openDcc({
     codec: createDuisCodec({ dccKey: { privateKey: dccCertificate.keys.privateKey, certificate: dccCertificate.der }, now }),
-    now, commandKeys, ...(store ? { store } : {}), ...(options.thresholds ? { thresholds: options.thresholds } : {}),
+    now, commandKeys, cosSigningKey: cos.keys.privateKey, ...(store ? { store } : {}), ...(options.thresholds ? { thresholds: options.thresholds } : {}),
   });
   const { users, inventory, registration } = dcc.services;
-  users.addParty({ partyId: SUPPLIER_PARTY, name: "Supplier A" });
+  for (const partyId of new Set([SUPPLIER_PARTY, ...options.users.map((u) => u.partyId)])) users.addParty({ partyId, name: PARTY_NAMES[partyId] ?? partyId });
   for (const user of options.users) {
     users.addUser({
       userId: user.userId, partyId: user.partyId, roles: ["IS", "GS"], suspended: false,
@@ -106,7 +115,7 @@ export async function startE2eGateway(options: E2eGatewayOptions): Promise<E2eGa
   const plugins = await startPlugins(dcc, [plugin], { log: options.log ?? (() => {}) });
   const server = await startNodeServer({ dcc, plugins, port: options.port ?? 0 });
   return {
-    url: server.url, dcc, devices, plugins, dccCertificate,
+    url: server.url, dcc, devices, plugins, dccCertificate, cosCertificate: cos,
     async warm(count) {
       for (let p = 0; p < count; p++) {
         const { esme, gsme } = premisesDevices(p);

@@ -7,6 +7,11 @@ import { certificateIssuerSerial } from "@opendcc/duis";
 import { TestSmki } from "@opendcc/gbcs";
 
 export const SUPPLIER_PARTY = "SUPPLIER-A";
+/** A second supplier: the gaining supplier of a change of supplier (6.23). */
+export const SUPPLIER_B_PARTY = "SUPPLIER-B";
+
+/** Each supplier's user IDs start as in the DCC Boxed keystore (duis.md 1.1): 90B3D51F3001.. for A, 90B3D51F3003.. for B. */
+const USER_ID_PREFIX: Readonly<Record<string, string>> = { [SUPPLIER_PARTY]: "90B3D51F3001", [SUPPLIER_B_PARTY]: "90B3D51F3003" };
 
 export interface UserCertificates {
   readonly userId: string;
@@ -30,20 +35,24 @@ export interface E2eUser {
   readonly ppKaKey: CryptoKey;
 }
 
-/** Supplier user n: 90B3D51F3001 and n in 4 hex digits (n = 0 is the demo's Supplier A). */
-export const supplierUserId = (n: number): string => `90B3D51F3001${n.toString(16).toUpperCase().padStart(4, "0")}`;
+/** Supplier user n: the party's prefix and n in 4 hex digits (n = 0 of Supplier A is the demo's Supplier A). */
+export function supplierUserId(n: number, partyId = SUPPLIER_PARTY): string {
+  const prefix = USER_ID_PREFIX[partyId];
+  if (!prefix) throw new Error(`no user IDs for party ${partyId} (known: ${Object.keys(USER_ID_PREFIX).join(", ")})`);
+  return `${prefix}${n.toString(16).toUpperCase().padStart(4, "0")}`;
+}
 
-/** `count` users of Supplier A, each with the Import and Gas Supplier roles. */
-export async function makeSupplierUsers(count: number, smki?: TestSmki): Promise<E2eUser[]> {
+/** `count` users of a supplier (Supplier A unless named), each with the Import and Gas Supplier roles. */
+export async function makeSupplierUsers(count: number, smki?: TestSmki, partyId = SUPPLIER_PARTY): Promise<E2eUser[]> {
   const ca = smki ?? (await TestSmki.create("OpenDCC e2e users CA"));
   const users: E2eUser[] = [];
   for (let n = 0; n < count; n++) {
-    const userId = supplierUserId(n);
-    const issue = (usage: "ds" | "ka") => ca.issue({ eui: userId, usage, commonName: `${SUPPLIER_PARTY} ${n}`, roleCode: "02" });
+    const userId = supplierUserId(n, partyId);
+    const issue = (usage: "ds" | "ka") => ca.issue({ eui: userId, usage, commonName: `${partyId} ${n}`, roleCode: "02" });
     const [xml, ds, ka, ppKa] = await Promise.all([issue("ds"), issue("ds"), issue("ka"), issue("ka")]);
     const { issuerName, serialDecimal } = certificateIssuerSerial(xml.der);
     users.push({
-      certificates: { userId, partyId: SUPPLIER_PARTY, xml: xml.pem, ds: ds.pem, ka: ka.pem, ppKa: ppKa.pem },
+      certificates: { userId, partyId, xml: xml.pem, ds: ds.pem, ka: ka.pem, ppKa: ppKa.pem },
       userId, xmlKey: xml.keys.privateKey, issuerName, serialNumber: serialDecimal,
       dsKey: ds.keys.privateKey, kaKey: ka.keys.privateKey, ppKaKey: ppKa.keys.privateKey,
     });

@@ -50,6 +50,8 @@ export interface DeviceView {
   readonly tariff: { readonly source: string; readonly values: Readonly<Record<string, unknown>> };
   readonly restrictData: boolean;
   readonly joined: boolean;
+  /** The supplier whose trust anchors the device holds since a change of supplier (CS02b); null: every supplier the estate trusts. */
+  readonly supplier: string | null;
   readonly wan: { readonly state: WanState; readonly latencyMs: number } | null;
   readonly deviceLog: readonly { readonly deviceId: string; readonly kind: DeviceKind }[];
   readonly pending: readonly { readonly at: string; readonly messageCode: string; readonly originator: string; readonly action: string }[];
@@ -194,7 +196,7 @@ export class DeviceEmulator implements DeviceTransport {
       prepayment: meter ? { ...estate.prepaymentOf(index) } : null,
       firmwareVersion: estate.firmwareVersions[estate.firmware[index] ?? 0] ?? "",
       tariff: estate.tariffs[estate.tariff[index] ?? 0] ?? { source: "default", values: {} },
-      restrictData: (flags & FLAG.restrictData) !== 0, joined: (flags & FLAG.joined) !== 0,
+      restrictData: (flags & FLAG.restrictData) !== 0, joined: (flags & FLAG.joined) !== 0, supplier: hot?.supplier ?? null,
       wan: kind === "CHF" ? estate.wanAt(index) : null,
       deviceLog: (kind === "CHF" ? estate.hanOf(index).map((i) => ({ eui: estate.euiOf(i), kind: estate.kindAt(i) })) : estate.deviceLogOf(index)).map((e) => ({ deviceId: e.eui, kind: e.kind })),
       pending: (hot?.pending ?? []).map((p) => ({ at: new Date(p.at).toISOString(), messageCode: hex4(p.messageCode), originator: p.originator, action: describeAction(p.action) })),

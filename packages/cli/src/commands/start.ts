@@ -7,7 +7,7 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { createDuisCodec, openDcc, type DeviceTransport } from "@opendcc/core";
+import { COS_PARTY_ID, createDuisCodec, openDcc, type DeviceTransport } from "@opendcc/core";
 import { ACCESS_CONTROL_BROKER, KeyRing, TestSmki, toPem } from "@opendcc/gbcs";
 import { exportPrivateKey, importPrivateKey, pemToDer } from "@opendcc/kernel";
 import { createDemoEstate, REFERENCE_PREMISES, type DemoEstate } from "@opendcc/plugin-devices";
@@ -52,12 +52,22 @@ interface Keys {
   readonly dccCertPem: string;
   /** The Access Control Broker's key-agreement certificate and PKCS#8 key. */
   readonly acbKa: { readonly pem: string; readonly key: string };
+  /** The CoS party's digital-signing certificate and PKCS#8 key: it signs 6.23 (seed 003 paragraphs 142-146). */
+  readonly cosDs: { readonly pem: string; readonly key: string };
   readonly users: readonly DemoUserCertificates[];
   /** True when this start made the keys: the DCC's state is new and the demo is to be loaded. */
   readonly fresh: boolean;
 }
 
 const acbFile = (dir: string, ext: "pem" | "key") => join(dir, `${DCC_EUI.toLowerCase()}-ka.${ext}`);
+const cosFile = (dir: string, ext: "pem" | "key") => join(dir, `${COS_PARTY_ID.toLowerCase()}-ds.${ext}`);
+/** SMKI remote party role of the Transitional CoS party (GBCS: 05). */
+const COS_ROLE_CODE = "05";
+
+/** The CoS party's signing pair, made by `smki` (a data folder from before the CoS party gets one from a new test CA). */
+async function writeCosKeys(dir: string, smki: TestSmki): Promise<void> {
+  await writeKeyPair(dir, COS_PARTY_ID, "ds", await smki.issue({ eui: COS_PARTY_ID, usage: "ds", commonName: "OpenDCC CoS party", roleCode: COS_ROLE_CODE }));
+}
 
 // The data folder keeps the DCC's keys and the demo users' keys; a first start makes them, later
 // starts read them (so the users' keys and the devices' trust in them survive a restart).
@@ -72,17 +82,21 @@ async function keysFor(dataDir: string): Promise<Keys> {
     const dcc = await smki.issue({ eui: DCC_EUI, usage: "ds", commonName: "OpenDCC", roleCode: "04" });
     await writeDemoUserKeys(smki, dir);
     await writeKeyPair(dir, DCC_EUI, "ka", await smki.issue({ eui: DCC_EUI, usage: "ka", commonName: "OpenDCC Access Control Broker", roleCode: "04" }));
+    await writeCosKeys(dir, smki);
     await writeFile(join(dir, "test-smki-ca.pem"), smki.ca.pem);
     await writeFile(dccCertFile, dcc.pem);
     await writeFile(dccKeyFile, toPem("PRIVATE KEY", await exportPrivateKey(dcc.keys.privateKey)), { mode: 0o600 }); // last: its presence marks a complete set
   } else if (!existsSync(acbFile(dir, "key"))) {
     throw new UsageError(`${dataDir} was made by an earlier OpenDCC (no Access Control Broker key in ${dir}); start with a new --data folder`);
+  } else if (!existsSync(cosFile(dir, "key"))) {
+    await writeCosKeys(dir, await TestSmki.create());
   }
   return {
     dir, fresh,
     dccKeyPem: await readFile(dccKeyFile, "utf8"),
     dccCertPem: await readFile(dccCertFile, "utf8"),
     acbKa: { pem: await readFile(acbFile(dir, "pem"), "utf8"), key: await readFile(acbFile(dir, "key"), "utf8") },
+    cosDs: { pem: await readFile(cosFile(dir, "pem"), "utf8"), key: await readFile(cosFile(dir, "key"), "utf8") },
     users: await readDemoUserCertificates(dir),
   };
 }
@@ -137,7 +151,8 @@ export async function start(given: StartOptions): Promise<number> {
                           premises 0: ESME ${ESME}, GSME ${GSME}, CHF ${CHF}, GPF ${GPF}, IHD ${IHD}` : ""}
   devices:                ${running.devices}
   demo users' keys:       ${show(keys.dir)}/  (<eui>-xml: DUIS XML signing; <eui>-ds, <eui>-ka, suppliers' <eui>-pp-ka: GBCS;
-                          .key PKCS#8, .pem certificate; a --keystore folder. DCC: dcc-xml.pem, ACB ${DCC_EUI.toLowerCase()}-ka.pem)
+                          .key PKCS#8, .pem certificate; a --keystore folder. DCC: dcc-xml.pem, ACB ${DCC_EUI.toLowerCase()}-ka.pem,
+                          CoS party ${COS_PARTY_ID.toLowerCase()}-ds.pem)
   demo users:             ${DEMO_USERS.map((u) => `${u.userId} ${u.roles.join("/")}`).join(", ")}
 
 Try it (a POSIX shell in this folder):
@@ -168,7 +183,8 @@ const fleetText = (estate: DemoEstate, restored: boolean, premises: number) =>
 async function demoEstate(snapshotFile: string | null, keys: Keys, premises: number): Promise<{ estate: DemoEstate; restored: boolean }> {
   const snapshot = snapshotFile && existsSync(snapshotFile) ? new Uint8Array(await readFile(snapshotFile)) : undefined;
   const estate = await createDemoEstate({
-    premises, accessControlBrokerKa: keys.acbKa.pem, parties: trustAnchorsOf(keys.users),
+    // The devices trust the users and the CoS party, whose signature a 6.23 command carries.
+    premises, accessControlBrokerKa: keys.acbKa.pem, parties: [...trustAnchorsOf(keys.users), { ds: keys.cosDs.pem }],
     ...(snapshot ? { snapshot } : {}),
   });
   return { estate, restored: snapshot !== undefined };
@@ -212,7 +228,7 @@ async function startOnNode(port: number, dataDir: string, storeUrl: string | und
   // The embedded store lives in the data folder unless --store names another (postgres://...).
   const store = await SqlGatewayStore.open(await openDatabase(storeUrl ?? join(dataDir, "db")));
   const codec = createDuisCodec({ dccKey: { privateKey: await importKey(keys.dccKeyPem), certificate: keys.dccCertPem } });
-  const dcc = await openDcc({ codec, store, commandKeys: estate.devices.commandKeys(ring) });
+  const dcc = await openDcc({ codec, store, commandKeys: estate.devices.commandKeys(ring), cosSigningKey: await importKey(keys.cosDs.key) });
   if (keys.fresh) {
     loadDemo(dcc, buildDemo(keys.users, estate.records, estate.deviceLogs));
     await dcc.commit();
