@@ -7,7 +7,7 @@
 // What waits between two steps (a Pre-Command for its signature, a command held until its
 // execution date-time, a locally delivered command for its response) is kept durably
 // (kept-commands.ts); a change of supplier is signed by the CoS party (cos-party.ts).
-import { ACCESS_CONTROL_BROKER, TransformError, headerOf, parseGbcs, transformRequest, type DeviceType as GbcsDeviceType, type KeyRing, type ServiceNode } from "@opendcc/gbcs";
+import { ACCESS_CONTROL_BROKER, TransformError, headerOf, parseGbcs, transformRequest, type DeviceType as GbcsDeviceType, type KeyRing, type RestoredDeviceLog, type ServiceNode } from "@opendcc/gbcs";
 import { FrameError, concatBytes, fromHex, importPublicKey, parseFrame, sign, toHex, verify, verifyMac, wrapApdu } from "@opendcc/kernel";
 import { certificateIssuerSerial } from "@opendcc/duis";
 import type { CatalogueEntry } from "./catalogue.js";
@@ -163,6 +163,7 @@ export class DeviceServices {
         acbCounter: this.options.acbCounter(),
         ...(await this.otherDeviceOf(request)),
         ...(request.srv === "9.1" ? { customerIdentificationNumber: customerIdentificationNumber() } : {}),
+        ...this.restoredDeviceLogOf(request),
       });
     } catch (error) {
       if (!(error instanceof TransformError)) throw error;
@@ -197,6 +198,40 @@ export class DeviceServices {
     if (!other || !deviceType) throw new ServiceError(ResponseCodes.unknownDevice, `OtherDeviceID ${otherId} is not a device in the Smart Metering Inventory`);
     const certificate = await this.options.keys.deviceCertificate?.(other.deviceId, "ka");
     return { otherDevice: { deviceType, ...(certificate ? { certificate } : {}) } };
+  }
+
+  /**
+   * 8.12 Restore HAN Device Log (paragraphs 188-190): the DCC's stored copy of the old hub's log.
+   * 8.12.1 (CCS03): the old CHF's devices but its GPF (the new hub has its own), with the extended
+   * PAN ID and link keys of the CHF's backup. 8.12.2 (GCS59): the devices the inventory associates
+   * with the old GPF's gas meter (Type 1 and 2 devices); the GSME re-joins the new GPF through
+   * its supplier (paragraph 191).
+   */
+  private restoredDeviceLogOf(request: ParsedRequest): { restoredDeviceLog?: RestoredDeviceLog } {
+    const { inventory } = this.options;
+    const oldHub = (name: string, type: DeviceRecord["type"]): DeviceRecord => {
+      const id = request.field(name);
+      const hub = id ? inventory.get(normaliseEui(id)) : undefined;
+      if (!hub || hub.type !== type) throw new ServiceError(ResponseCodes.unknownDevice, `${name} ${id ?? "(absent)"} is not a ${type} in the Smart Metering Inventory`);
+      return hub;
+    };
+    if (request.srv === "8.12.1") {
+      const old = oldHub("OldCHFID", "CHF");
+      const extendedPanId = inventory.extendedPanId(old.deviceId);
+      const entries = inventory.deviceLog(old.deviceId).filter((entry) => entry.type !== "GPF");
+      const unkeyed = entries.filter((entry) => !entry.linkKey).map((entry) => entry.deviceId);
+      if (!extendedPanId || unkeyed.length > 0) {
+        throw new ServiceError(ResponseCodes.notSupported, `the DCC holds no backup of CHF ${old.deviceId}'s HAN security details (8.9 with ReadSecurityDetails)${unkeyed.length ? `: no link key for ${unkeyed.join(", ")}` : ""}`);
+      }
+      return { restoredDeviceLog: { extendedPanId: fromHex(extendedPanId), devices: entries.map((entry) => ({ deviceId: entry.deviceId, linkKey: fromHex(entry.linkKey as string) })) } };
+    }
+    if (request.srv === "8.12.2") {
+      const old = oldHub("OldGPFID", "GPF");
+      const meters = new Set(inventory.all().filter((d) => d.type === "GSME" && d.associatedWith === old.deviceId).map((d) => d.deviceId));
+      const devices = inventory.all().filter((d) => d.associatedWith !== null && meters.has(d.associatedWith) && d.status !== "decommissioned" && d.status !== "withdrawn");
+      return { restoredDeviceLog: { devices: devices.map((d) => ({ deviceId: d.deviceId, deviceType: d.type })) } };
+    }
+    return {};
   }
 
   /** True when a Pre-Command was issued for this RequestID and awaits its signature. */
@@ -411,7 +446,7 @@ export class DeviceServices {
       serviceReference: flight?.serviceReference ?? null, srv: flight?.srv ?? null,
       body: flight?.scheduleId === undefined ? { kind: "deviceResponse", gbcs: message.gbcs } : { kind: "scheduledResponse", scheduleId: flight.scheduleId, gbcs: message.gbcs },
     });
-    if (flight?.cos) await this.alertChangeOfSupplier(flight.requestId, header.originator, flight.cos);
+    if (flight?.cos && succeeded) await this.alertChangeOfSupplier(flight.requestId, header.originator, flight.cos);
   }
 
   // Paragraph 146: on success both the gaining and the losing supplier are alerted.
@@ -460,21 +495,27 @@ export class DeviceServices {
     try {
       if (effect.kind === "join") inventory.addToDeviceLog(effect.chfId, effect.deviceId);
       else if (effect.kind === "unjoin") inventory.removeFromDeviceLog(effect.chfId, effect.deviceId);
+      else if (effect.kind === "restore") inventory.restoreDeviceLogTo(effect.fromChfId, effect.toChfId);
       else inventory.commission(effect.deviceId);
     } catch (error) {
       if (!(error instanceof InventoryError)) throw error;
-      if (strict) throw new ServiceError(error.code, `the device executed ${requestId}, but the inventory refuses its ${effect.kind} of ${effect.deviceId}: ${error.message}`);
-      console.error(`inventory: ${requestId} succeeded on the device, but its ${effect.kind} of ${effect.deviceId} was refused: ${error.message}`);
+      if (strict) throw new ServiceError(error.code, `the device executed ${requestId}, but the inventory refuses its ${effect.kind}: ${error.message}`);
+      const of = effect.kind === "restore" ? `${effect.fromChfId}'s log onto ${effect.toChfId}` : effect.deviceId;
+      console.error(`inventory: ${requestId} succeeded on the device, but its ${effect.kind} of ${of} was refused: ${error.message}`);
     }
   }
 }
 
 /**
- * What a request does to the inventory once executed (paragraphs 184, 187, 194): 8.11 adds a
- * device to (or removes it from) its hub's device log; 8.1.1 commissions the device.
+ * What a request does to the inventory once executed (paragraphs 184, 187, 190, 194): 8.11 adds a
+ * device to (or removes it from) its hub's device log; 8.1.1 commissions the device; 8.12.1 moves
+ * the old hub's device log to the new one.
  */
 function inventoryEffect(request: ParsedRequest, device: DeviceRecord): InventoryEffect | null {
   if (request.srv === "8.1.1") return { kind: "commission", deviceId: device.deviceId };
+  // Paragraph 190: once the new CHF reports the restore done, the inventory moves the HAN to it.
+  const oldChf = request.srv === "8.12.1" ? request.field("OldCHFID") : null;
+  if (oldChf) return { kind: "restore", fromChfId: normaliseEui(oldChf), toChfId: device.deviceId };
   if (request.srv !== "8.11") return null;
   const joining = request.field("DeviceID");
   const chfId = device.type === "CHF" ? device.deviceId : device.chfId;

@@ -43,11 +43,24 @@ export interface DeviceRecord {
 export interface DeviceLogEntry {
   readonly deviceId: string;
   readonly type: DeviceType;
+  /**
+   * The device's link key (32 hex digits) as the CHF's backup of its HAN reported it (CCS07):
+   * the credential paragraph 189 has the DCC keep, which a restore (CCS03) sends to the new hub.
+   */
+  readonly linkKey?: string;
+}
+
+/** What the DCC keeps of a CHF's HAN besides its devices (paragraph 189): from the CHF's backup. */
+export interface HanSecurityDetails {
+  /** The HAN's extended PAN ID, 16 hex digits. */
+  readonly extendedPanId: string;
+  /** Link keys by device ID (32 hex digits each). */
+  readonly linkKeys: Readonly<Record<string, string>>;
 }
 
 export type InventoryChange =
   | { readonly kind: "device"; readonly before: DeviceRecord | null; readonly after: DeviceRecord; readonly reason: string }
-  | { readonly kind: "deviceLog"; readonly chfId: string; readonly entries: readonly DeviceLogEntry[] };
+  | { readonly kind: "deviceLog"; readonly chfId: string; readonly entries: readonly DeviceLogEntry[]; readonly extendedPanId?: string };
 
 /** A rule of the inventory said no; `code` is the DUIS response code to answer with. */
 export class InventoryError extends Error {
@@ -78,6 +91,7 @@ const NO_PREMISES: Premises = { postcode: null, address: null, uprn: null };
 export class SmartMeteringInventory {
   private readonly devices = new Map<string, DeviceRecord>();
   private readonly deviceLogs = new Map<string, DeviceLogEntry[]>();
+  private readonly extendedPanIds = new Map<string, string>();
   private readonly listeners: ((change: InventoryChange) => void)[] = [];
 
   constructor(private readonly now: () => Date = () => new Date()) {}
@@ -102,8 +116,9 @@ export class SmartMeteringInventory {
     this.devices.set(record.deviceId, record);
   }
 
-  restoreDeviceLog(chfId: string, entries: readonly DeviceLogEntry[]): void {
+  restoreDeviceLog(chfId: string, entries: readonly DeviceLogEntry[], extendedPanId?: string): void {
     this.deviceLogs.set(normaliseEui(chfId), [...entries]);
+    if (extendedPanId) this.extendedPanIds.set(normaliseEui(chfId), extendedPanId);
   }
 
   /**
@@ -192,6 +207,30 @@ export class SmartMeteringInventory {
 
   deviceLog(chfId: string): readonly DeviceLogEntry[] {
     return this.deviceLogs.get(normaliseEui(chfId)) ?? [];
+  }
+
+  /**
+   * Paragraph 189: keeps what a CHF's backup of its HAN says (CCS07, 8.9 with security details):
+   * the extended PAN ID and each logged device's link key.
+   */
+  recordHanSecurityDetails(chfId: string, details: HanSecurityDetails): void {
+    const chf = this.requireType(chfId, "CHF");
+    const panId = details.extendedPanId.toUpperCase();
+    if (!/^[0-9A-F]{16}$/.test(panId)) throw new InventoryError("E5", `extended PAN ID "${details.extendedPanId}" is not 8 bytes of hex`);
+    const keys = new Map(Object.entries(details.linkKeys).map(([id, key]) => [normaliseEui(id), key.toUpperCase()]));
+    for (const key of keys.values()) if (!/^[0-9A-F]{32}$/.test(key)) throw new InventoryError("E5", `link key "${key}" is not 16 bytes of hex`);
+    const log = (this.deviceLogs.get(chf.deviceId) ?? []).map((entry) => {
+      const linkKey = keys.get(entry.deviceId);
+      return linkKey ? { ...entry, linkKey } : entry;
+    });
+    this.deviceLogs.set(chf.deviceId, log);
+    this.extendedPanIds.set(chf.deviceId, panId);
+    this.emit({ kind: "deviceLog", chfId: chf.deviceId, entries: [...log], extendedPanId: panId });
+  }
+
+  /** The extended PAN ID of a CHF's HAN, when the DCC holds its backup. */
+  extendedPanId(chfId: string): string | undefined {
+    return this.extendedPanIds.get(normaliseEui(chfId));
   }
 
   /**
@@ -322,7 +361,10 @@ export class SmartMeteringInventory {
       if (device) this.write(device, { ...device, chfId: to.deviceId }, `device log restored onto ${to.deviceId}`);
     }
     this.deviceLogs.set(to.deviceId, [...entries]);
-    this.emit({ kind: "deviceLog", chfId: to.deviceId, entries: [...entries] });
+    // the new hub runs the old HAN (CCS03 restore_PAN gave it the old extended PAN ID)
+    const panId = this.extendedPanIds.get(from.deviceId);
+    if (panId) this.extendedPanIds.set(to.deviceId, panId);
+    this.emit({ kind: "deviceLog", chfId: to.deviceId, entries: [...entries], ...(panId ? { extendedPanId: panId } : {}) });
     return entries;
   }
 

@@ -13,7 +13,8 @@
 export type InventoryEffect =
   | { readonly kind: "join"; readonly chfId: string; readonly deviceId: string }
   | { readonly kind: "unjoin"; readonly chfId: string; readonly deviceId: string }
-  | { readonly kind: "commission"; readonly deviceId: string };
+  | { readonly kind: "commission"; readonly deviceId: string }
+  | { readonly kind: "restore"; readonly fromChfId: string; readonly toChfId: string };
 
 interface Kept {
   /** ORIGINATOR:TARGET:COUNTER, 16 hex digits each EUI. */

@@ -18,7 +18,7 @@ export {
   transformRequest, transformableServices, useCaseFor, ServiceFields, TransformError, defineUseCase, REFERENCE_ESTATE,
 } from "./transform/index.js";
 export type {
-  DeviceType, EncodeContext, HeaderChoice, OtherDevice, ServiceNode, TransformInput, TransformResult, UseCaseEncoder,
+  DeviceType, EncodeContext, HeaderChoice, OtherDevice, RestoredDevice, RestoredDeviceLog, ServiceNode, TransformInput, TransformResult, UseCaseEncoder,
 } from "./transform/index.js";
 export { signPreCommand, unsignedApdu, SignError } from "./sign.js";
 export { correlate, CorrelateError } from "./correlate.js";

@@ -44,6 +44,31 @@ export interface TransformInput {
    * Number (SRV 9.1): the command carries it, the DUIS request does not.
    */
   readonly customerIdentificationNumber?: string | undefined;
+  /**
+   * Restore HAN Device Log (SRV 8.12): the old hub's device log as the DCC stored it (seed 003
+   * paragraphs 188-190). DUIS names only the old CHF or GPF; the command carries its devices.
+   */
+  readonly restoredDeviceLog?: RestoredDeviceLog | undefined;
+}
+
+/**
+ * A device log the DCC holds for a hub. CCS03 (a CHF, DLMS restore_PAN) carries the HAN's
+ * extended PAN ID and each device's link key, as the CHF's backup (CCS07, backup_PAN) reported
+ * them; GCS59 (a GPF, ASN.1) carries each device's GBCS device type.
+ */
+export interface RestoredDeviceLog {
+  /** CHF only: the old HAN's extended PAN ID (8 bytes). */
+  readonly extendedPanId?: Uint8Array | undefined;
+  readonly devices: readonly RestoredDevice[];
+}
+
+export interface RestoredDevice {
+  /** EUI-64, 16 hex digits. */
+  readonly deviceId: string;
+  /** GPF log: the device's type, from the inventory. */
+  readonly deviceType?: OtherDevice["deviceType"] | undefined;
+  /** CHF log: the device's 16-byte link key, from the CHF's backup. */
+  readonly linkKey?: Uint8Array | undefined;
 }
 
 /** Another device named in a command, as the inventory and SMKI know it. */

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { concatBytes, fromHex, parseFrame, readCounter, toHex } from "@opendcc/kernel";
 import { parseRequest, type ServiceBody } from "@opendcc/duis";
-import { ACCESS_CONTROL_BROKER, REFERENCE_ESTATE, headerOf, protectApdu, transformRequest, useCaseFor, type DeviceType, type KeyRing, type OtherDevice, type TransformInput } from "../../src/index.js";
+import { ACCESS_CONTROL_BROKER, REFERENCE_ESTATE, headerOf, protectApdu, transformRequest, useCaseFor, type DeviceType, type KeyRing, type OtherDevice, type RestoredDeviceLog, type TransformInput } from "../../src/index.js";
 import { fixturesDir, referenceDir } from "../../../../test/support/fixtures.js";
 import { DERIVED_REQUESTS } from "../requests/derived.js";
 
@@ -93,19 +93,71 @@ export function otherDeviceInJoin(content: Uint8Array): OtherDevice {
   return certificate.length > 0 ? { deviceType, certificate } : { deviceType };
 }
 
+/** Restore message codes: CCS03 (a CHF's log), GCS59 (a GPF's). */
+const RESTORE_CHF_LOG = 0x0003;
+const RESTORE_GPF_LOG = 0x008c;
+
+/**
+ * The device log the RTDS's DCC had stored for the old hub (TransformInput.restoredDeviceLog):
+ * the RTDS has no inventory and no CHF backup, so the devices are read from the vector's own
+ * restore command. CCS03: ACCESS.request with one action whose data is structure { octet-string
+ * (8) extended PAN ID, array of structure { octet-string (8) EUI-64, octet-string (16) link key } };
+ * GCS59: SEQUENCE { SEQUENCE OF SEQUENCE { OCTET STRING (8) EUI-64, INTEGER type } }.
+ */
+export function restoredDeviceLogIn(messageCode: number, content: Uint8Array): RestoredDeviceLog {
+  let at = 0;
+  const take = (length: number) => content.subarray(at, (at += length));
+  const expect = (...bytes: number[]) => {
+    const found = [...take(bytes.length)];
+    if (found.some((byte, i) => byte !== bytes[i])) throw new Error(`restore command: ${toHex(Uint8Array.from(bytes))} expected at ${at - bytes.length}, found ${toHex(Uint8Array.from(found))}`);
+  };
+  const hexId = () => toHex(take(8));
+  if (messageCode === RESTORE_CHF_LOG) {
+    take(1 + 4 + 1 + 1 + 10 + 1); // D9, invoke-id, no date-time, one spec (action 104 0-0:30.3.0.255 5), one data
+    expect(0x02, 0x02, 0x09, 0x08);
+    const extendedPanId = take(8);
+    expect(0x01);
+    const count = take(1)[0] ?? 0;
+    const devices = Array.from({ length: count }, () => {
+      expect(0x02, 0x02, 0x09, 0x08);
+      const deviceId = hexId();
+      expect(0x09, 0x10);
+      return { deviceId, linkKey: take(16) };
+    });
+    return { extendedPanId, devices };
+  }
+  if (messageCode !== RESTORE_GPF_LOG) throw new Error(`message code ${messageCode} is not a device log restore`);
+  expect(0x30);
+  take(1);
+  expect(0x30);
+  const end = at + 1 + (take(1)[0] ?? 0) - 1;
+  const devices = [];
+  while (at < end) {
+    expect(0x30, 0x0d, 0x04, 0x08);
+    const deviceId = hexId();
+    expect(0x02, 0x01);
+    const deviceType = GBCS_DEVICE_TYPES[take(1)[0] ?? -1];
+    if (!deviceType) throw new Error("restore command: unknown GBCS device type");
+    devices.push({ deviceId, deviceType });
+  }
+  return { devices };
+}
+
 /** The Customer Identification Number the RTDS's DCC generated: every 9.1 vector carries it. */
 const RTDS_CUSTOMER_IDENTIFICATION_NUMBER = "1234";
 
 /**
  * What the DCC itself knows and a request does not carry, as the RTDS's DCC had it, for the
- * transform of a vector's request: the joined device (otherDeviceInJoin) and the CIN it issued.
+ * transform of a vector's request: the joined device (otherDeviceInJoin), the CIN it issued and
+ * the device log it restores (restoredDeviceLogIn).
  */
-export function dccFacts(srv: string, vector: Uint8Array): Pick<TransformInput, "otherDevice" | "customerIdentificationNumber"> {
+export function dccFacts(srv: string, vector: Uint8Array): Pick<TransformInput, "otherDevice" | "customerIdentificationNumber" | "restoredDeviceLog"> {
   const frame = parseFrame(vector);
   const content = vector.subarray(frame.content.offset, frame.content.offset + frame.content.length);
   return {
     ...(JOIN_MESSAGE_CODES.has(frame.messageCode) ? { otherDevice: otherDeviceInJoin(content) } : {}),
     ...(srv === "9.1" ? { customerIdentificationNumber: RTDS_CUSTOMER_IDENTIFICATION_NUMBER } : {}),
+    ...(srv.startsWith("8.12.") ? { restoredDeviceLog: restoredDeviceLogIn(frame.messageCode, content) } : {}),
   };
 }
 

@@ -1,8 +1,9 @@
 // The Communications Hub Function's device log (its HAN whitelist), commands the ACB sends on a
-// user's behalf (SRVs 8.11, 8.9). CCS01 Add Device to CHF device log: register the device (EUI,
+// user's behalf (SRVs 8.11, 8.12.1, 8.9). CCS01 Add Device to CHF device log: register the device (EUI,
 // type, install code) and permit joining; the device is then on the hub's HAN. CCS02 Remove: it
-// is taken off. CCS05 (0x0004) Read CHF device log: the active devices with their link figures.
-// Responses as the RTDS ones (8.11_CCS01, 8.11_CCS02, 8.9_CCS05CCS04).
+// is taken off. CCS03 Restore (8.12.1): a failed hub's log joins this one's HAN. CCS05 (0x0004)
+// Read CHF device log: the active devices with their link figures. Responses as the RTDS ones
+// (8.11_CCS01, 8.11_CCS02, 8.12.1_CCS03, 8.9_CCS05CCS04).
 import { DLMS, fromHex } from "@opendcc/kernel";
 import { ROLE } from "../model.js";
 import { ACCESS, RESULT, accessResponse } from "../protocol/dlms.js";
@@ -44,6 +45,28 @@ export const CCS02 = defineUseCase({
     if (onHan) context.estate.setJoined(index, context.index, false);
     // RTDS CCS02 ERROR: a device not in the log is answered hardware-fault (01).
     return accessResponse(context.header.counter, [{ choice: ACCESS.action, result: onHan ? RESULT.success : RESULT.hardwareFault }]);
+  },
+});
+
+/**
+ * CCS03 Restore CHF Device Log (8.12.1): restore_PAN with { extended PAN ID, [{ EUI, link key }] }
+ * from the DCC's copy of a failed hub's log; the devices the estate knows join this hub's HAN. A
+ * malformed log is refused as the RTDS CCS03 ERROR response is (hardware fault, 01).
+ */
+export const CCS03 = defineUseCase({
+  name: "CCS03", messageCode: 0x0003, kinds: ["CHF"], critical: false, roles: [ROLE.accessControlBroker], dateTime: false,
+  execute(context) {
+    const [panId, devices] = (at(list(context.command.payload.fields, "requests")[0], "value") ?? []) as [unknown, unknown];
+    const entries = Array.isArray(devices) ? (devices as unknown[]) : [];
+    const wellFormed = typeof panId === "string" && panId.length === 16 && Array.isArray(devices) &&
+      entries.every((entry) => Array.isArray(entry) && EUI.test(String(entry[0]).toUpperCase()) && String(entry[1]).length === 32);
+    if (wellFormed) {
+      for (const entry of entries as [string, string][]) {
+        const index = deviceOf(context, entry[0].toUpperCase());
+        if (index !== null) context.estate.setJoined(index, context.index, true);
+      }
+    }
+    return accessResponse(context.header.counter, [{ choice: ACCESS.action, result: wellFormed ? RESULT.success : RESULT.hardwareFault }]);
   },
 });
 

@@ -27,7 +27,7 @@ const JOINS = {
 } as const satisfies Record<string, Join>;
 
 /** GBCS DeviceType of the join command (the CS03 ASN.1 module). */
-const GBCS_DEVICE_TYPE: Readonly<Record<OtherDevice["deviceType"], number>> = {
+export const GBCS_DEVICE_TYPE: Readonly<Record<OtherDevice["deviceType"], number>> = {
   GSME: 0, ESME: 1, CHF: 2, GPF: 3, HCALCS: 4, PPMID: 5, IHD: 6, CAD: 6,
 };
 
