@@ -134,7 +134,7 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
     snapshot.users.forEach((user) => users.addUser(user));
     registration.replaceAll(snapshot.appointments);
     snapshot.devices.forEach((device) => inventory.restore(device));
-    snapshot.deviceLogs.forEach((log) => inventory.restoreDeviceLog(log.chfId, log.entries));
+    snapshot.deviceLogs.forEach((log) => inventory.restoreDeviceLog(log.chfId, log.entries, log.extendedPanId));
     snapshot.counters.forEach(({ originator, counter }) => counters.restore(originator, counter));
     snapshot.quarantine.forEach((held) => quarantine.restore(held));
     recent.push(...snapshot.recentAudit.slice(-keep));
@@ -246,7 +246,7 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
   inventory.onChange((change) => {
     if (journal.isReplaying) return;
     if (change.kind === "deviceLog") {
-      journal.append({ kind: "deviceLog", chfId: change.chfId, entries: change.entries });
+      journal.append({ kind: "deviceLog", chfId: change.chfId, entries: change.entries, ...(change.extendedPanId ? { extendedPanId: change.extendedPanId } : {}) });
       return;
     }
     journal.append({ kind: "device", record: change.after });

@@ -17,7 +17,7 @@ export type Change =
   | { readonly kind: "audit"; readonly entry: AuditEntry }
   | { readonly kind: "counter"; readonly originator: string; readonly counter: bigint }
   | { readonly kind: "device"; readonly record: DeviceRecord }
-  | { readonly kind: "deviceLog"; readonly chfId: string; readonly entries: readonly DeviceLogEntry[] }
+  | { readonly kind: "deviceLog"; readonly chfId: string; readonly entries: readonly DeviceLogEntry[]; readonly extendedPanId?: string }
   | { readonly kind: "party"; readonly party: Party }
   | { readonly kind: "user"; readonly user: User }
   | { readonly kind: "registration"; readonly appointments: readonly Appointment[] }
@@ -40,7 +40,7 @@ export type Change =
 export interface GatewaySnapshot {
   readonly counters: readonly { readonly originator: string; readonly counter: bigint }[];
   readonly devices: readonly DeviceRecord[];
-  readonly deviceLogs: readonly { readonly chfId: string; readonly entries: readonly DeviceLogEntry[] }[];
+  readonly deviceLogs: readonly { readonly chfId: string; readonly entries: readonly DeviceLogEntry[]; readonly extendedPanId?: string }[];
   readonly parties: readonly Party[];
   readonly users: readonly User[];
   readonly appointments: readonly Appointment[];

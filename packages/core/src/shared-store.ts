@@ -131,7 +131,7 @@ export function applyRemoteChange(change: Change, to: Indexes): void {
     case "registration": return to.registration.replaceAll(change.appointments);
     case "thresholds": return to.anomaly.configure(change.thresholds);
     case "device": return to.inventory.restore(change.record);
-    case "deviceLog": return to.inventory.restoreDeviceLog(change.chfId, change.entries);
+    case "deviceLog": return to.inventory.restoreDeviceLog(change.chfId, change.entries, change.extendedPanId);
     case "quarantined": return to.quarantine.restore(change.held);
     case "unquarantined": return to.quarantine.forget(change.id);
     case "schedule": return to.schedules.restore(change.schedule);

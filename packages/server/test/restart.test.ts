@@ -51,6 +51,13 @@ afterEach(() => {
 });
 
 describe("after a restart on the embedded store", () => {
+  it("still has a hub's HAN backup: the device log's link keys and the extended PAN id (paragraph 189)", async () => {
+    gateway.dcc.services.inventory.recordHanSecurityDetails(CHF, { extendedPanId: "0001020304050607", linkKeys: { [GSME]: "00112233445566778899AABBCCDDEEFF" } });
+    await gateway.dcc.commit();
+    await restart();
+    expect(gateway.dcc.services.inventory.extendedPanId(CHF)).toBe("0001020304050607");
+  });
+
   it("still has the devices loaded through the admin API (inventory.load is journaled)", async () => {
     await restart();
     const response = await gateway.admin("GET", `/inventory/devices/${GSME}`);

@@ -90,6 +90,11 @@ export const GATEWAY_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX gateway_kept_commands_due ON gateway_kept_commands (due_at) WHERE due_at IS NOT NULL;
     `,
   },
+  {
+    // A hub's HAN extended PAN id, backed up with its device log (seed 003 paragraph 189).
+    id: "gateway-006-han-pan-id",
+    sql: "ALTER TABLE gateway_device_logs ADD COLUMN extended_pan_id text;",
+  },
 ];
 
 /** A plugin's migrations as the store records them: ids prefixed with the plugin's name. */
@@ -174,7 +179,8 @@ export class SqlGatewayStore implements GatewayStore {
     return {
       counters: (await this.db.query<{ originator: string; counter: string }>("SELECT originator, counter FROM gateway_counters")).map((row) => ({ originator: row.originator, counter: BigInt(row.counter) })),
       devices: await records("SELECT record FROM gateway_devices"),
-      deviceLogs: (await this.db.query<{ chf_id: string; entries: GatewaySnapshot["deviceLogs"][number]["entries"] }>("SELECT chf_id, entries FROM gateway_device_logs")).map((row) => ({ chfId: row.chf_id, entries: row.entries })),
+      deviceLogs: (await this.db.query<{ chf_id: string; entries: GatewaySnapshot["deviceLogs"][number]["entries"]; extended_pan_id: string | null }>("SELECT chf_id, entries, extended_pan_id FROM gateway_device_logs"))
+        .map((row) => ({ chfId: row.chf_id, entries: row.entries, ...(row.extended_pan_id ? { extendedPanId: row.extended_pan_id } : {}) })),
       parties: await records("SELECT record FROM gateway_parties ORDER BY party_id"),
       users: (await records<StoredUser>("SELECT record FROM gateway_users ORDER BY user_id")).map(loadUser),
       appointments: (await single("SELECT appointments AS value FROM gateway_registration WHERE id = 1")) ?? [],
@@ -239,7 +245,10 @@ export async function apply(tx: Executor, change: Change): Promise<void> {
       await tx.query("INSERT INTO gateway_devices (device_id, record) VALUES ($1, $2) ON CONFLICT (device_id) DO UPDATE SET record = EXCLUDED.record", [change.record.deviceId, change.record]);
       return;
     case "deviceLog":
-      await tx.query("INSERT INTO gateway_device_logs (chf_id, entries) VALUES ($1, $2) ON CONFLICT (chf_id) DO UPDATE SET entries = EXCLUDED.entries", [change.chfId, change.entries]);
+      await tx.query(
+        "INSERT INTO gateway_device_logs (chf_id, entries, extended_pan_id) VALUES ($1, $2, $3) ON CONFLICT (chf_id) DO UPDATE SET entries = EXCLUDED.entries, extended_pan_id = COALESCE(EXCLUDED.extended_pan_id, gateway_device_logs.extended_pan_id)",
+        [change.chfId, change.entries, change.extendedPanId ?? null],
+      );
       return;
     case "party":
       await tx.query("INSERT INTO gateway_parties (party_id, record) VALUES ($1, $2) ON CONFLICT (party_id) DO UPDATE SET record = EXCLUDED.record", [change.party.partyId, change.party]);
