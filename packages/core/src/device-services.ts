@@ -556,15 +556,16 @@ function customerIdentificationNumber(): string {
 
 /**
  * Whether a device's response reports success, as far as the DCC can read it without the user's
- * keys: every DLMS result is success (0), no GBZ default response carries a failure status.
- * Encrypted or ASN.1 answers the DCC cannot judge count as success (the user reads the detail).
+ * keys: a failure is a DLMS result other than success (0) or a ZCL default response with a failing
+ * status. What the DCC cannot read (encrypted blocks, a layout it does not parse) is not taken for
+ * a failure: it goes to the user as it is, and the user reads the detail.
  */
 async function responseSucceeded(message: Uint8Array): Promise<boolean> {
   let parsed;
   try {
     parsed = await parseGbcs(message);
   } catch {
-    return false;
+    return true;
   }
   const fields = parsed.payload.fields as Record<string, unknown>;
   const results = Array.isArray(fields["results"]) ? (fields["results"] as { resultCode?: unknown }[]) : [];
