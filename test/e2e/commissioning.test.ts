@@ -4,10 +4,8 @@
 // the hub's device log (8.11, CCS01: on the HAN and 'installed not commissioned'), then
 // commissioned (8.1.1, critical: ECS70 / GCS28 clock synchronisation). Enrolment follows
 // paragraphs 173-174: the electricity system is enrolled once its ESME and CHF are commissioned;
-// the gas system needs its GPF commissioned too, which this gateway cannot do yet: no GBCS use case
-// commissions a GPF (8.1.1 maps to ECS70 and GCS28 only: catalogue, message codes, RTDS), so the DCC
-// itself must set it commissioned (paragraph 186), and it does not yet. The GSME therefore stays
-// 'installed not commissioned' and not enrolled.
+// the gas system needs its GPF commissioned too. No GBCS use case commissions a GPF (8.1.1 maps to
+// ECS70 and GCS28 only), so the DCC itself sets it commissioned on 8.1.1 (paragraph 186).
 import { describe, expect, it } from "vitest";
 import { addToDeviceLog, commissionDevice, hubInstalled, preNotify, updateMpxn } from "./bodies.js";
 import { readImportRegisters, startE2e, type E2e } from "./support.js";
@@ -87,14 +85,25 @@ describe("commissioning over HTTP", () => {
     const read = await onDevice(HUB.esme, readImportRegisters);
     expect(read.gbcs).toMatchObject({ useCase: "ECS17b", protection: { checked: ["mac", "encryption"] } });
 
-    // 8.1.1 on the GSME: the meter synchronises (GCS28), but without a commissioned gas proxy the
-    // inventory does not commission it and the gas system is not enrolled (paragraphs 174, 187).
-    const gsme = await e2e.client.critical({ target: HUB.gsme, body: commissionDevice(clock) });
-    expect(gsme.answer.code).toBe("I99");
-    const gas = await e2e.delivered(gsme.built.key);
+    // 8.1.1 on the GSME before its gas proxy: the meter synchronises (GCS28), but the inventory does
+    // not commission it and the gas system is not enrolled (paragraphs 174, 187).
+    const early = await e2e.client.critical({ target: HUB.gsme, body: commissionDevice(clock) });
+    expect(early.answer.code).toBe("I99");
+    const gas = await e2e.delivered(early.built.key);
     expect(gas.gbcs?.payload.fields).toMatchObject({ deviceTimeStatus: { name: "reliable" } });
-    expect(status(HUB.gpf)).toBe("pending");
     expect(status(HUB.gsme)).toBe("installed-not-commissioned");
     expect(inventory.isEnrolled(HUB.gsme)).toBe(false);
+
+    // 8.1.1 on the gas proxy: the DCC commissions it in the inventory there and then (I0, paragraph 186).
+    const proxy = await e2e.client.send({ target: HUB.gpf, body: commissionDevice(clock), cv: 4 });
+    expect([proxy.code, proxy.reason]).toEqual(["I0", null]);
+    expect(status(HUB.gpf)).toBe("commissioned");
+
+    // Now the gas meter's 8.1.1 commissions it and the gas system is enrolled (paragraph 174).
+    const gsme = await e2e.client.critical({ target: HUB.gsme, body: commissionDevice(clock) });
+    expect(gsme.answer.code).toBe("I99");
+    await e2e.delivered(gsme.built.key);
+    expect(status(HUB.gsme)).toBe("commissioned");
+    expect(inventory.isEnrolled(HUB.gsme)).toBe(true);
   });
 });

@@ -143,6 +143,17 @@ export class DeviceServices {
     if (!deviceType) throw new ServiceError(ResponseCodes.wrongDeviceType, `${device.deviceId} is a ${device.type}, which receives no GBCS commands`);
     const heldByDcc = entry.futureDatedPattern === "DSP";
     if (heldByDcc && isCancellation(request.executionDateTime)) return this.cancel(request, device);
+    // Paragraph 186: a Gas Proxy Function is commissioned when the DCC sets its status, after the
+    // checks of paragraph 187; GBCS has no command for it.
+    if (request.srv === "8.1.1" && device.type === "GPF") {
+      try {
+        this.options.inventory.commission(device.deviceId);
+      } catch (error) {
+        if (error instanceof InventoryError) throw new ServiceError(error.code, error.message);
+        throw error;
+      }
+      return { code: ResponseCodes.success, body: null };
+    }
     const effect = inventoryEffect(request, device);
     // Paragraphs 144-146: a change of supplier goes through the CoS party, which signs it.
     if (request.srv === "6.23") {

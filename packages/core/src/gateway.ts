@@ -267,7 +267,9 @@ export class Gateway {
   private deviceFor(deviceId: string, srv: string): DeviceRecord {
     const device = this.services.inventory.get(deviceId);
     if (!device) throw new Rejection(ResponseCodes.unknownDevice, `device ${deviceId} is not in the Smart Metering Inventory`);
-    const allowed = device.status === "commissioned" || (device.status === "installed-not-commissioned" && BEFORE_COMMISSIONING.has(srv));
+    // A Gas Proxy Function has no install step of its own: it is commissioned from pending (paragraph 186).
+    const gasProxyCommissioning = srv === "8.1.1" && device.type === "GPF" && device.status === "pending";
+    const allowed = device.status === "commissioned" || gasProxyCommissioning || (device.status === "installed-not-commissioned" && BEFORE_COMMISSIONING.has(srv));
     if (!allowed) throw new Rejection(ResponseCodes.deviceStatus, `device ${device.deviceId} is ${device.status}, which does not allow ${srv}`);
     return device;
   }
