@@ -128,6 +128,12 @@ export function isCancellation(executionDateTime: Date | null): boolean {
   return executionDateTime?.getTime() === CANCELLATION;
 }
 
+/**
+ * How many recent requests the device services remember: outcomes for sequencing (an older
+ * predecessor is unknown: E48) and commands awaiting their device's answer.
+ */
+const REMEMBERED_OUTCOMES = 100_000;
+
 export class DeviceServices {
   private readonly inFlight = new Map<string, InFlight>();
   private readonly outcomes = new Map<string, Outcome>();
@@ -322,7 +328,7 @@ export class DeviceServices {
       const before = predecessor ? this.outcomes.get(predecessor) : "succeeded";
       if (before === undefined) throw new ServiceError(ResponseCodes.precedingFailed, `the preceding request ${predecessor} is not one this DCC sent to a device`);
       if (before === "failed") throw new ServiceError(ResponseCodes.precedingFailed, `the preceding request ${predecessor} did not succeed, so this one is not executed (seed 003 paragraph 127)`);
-      this.outcomes.set(requestId, "pending");
+      this.remember(requestId, "pending");
       if (before === "pending" && predecessor) {
         const held = this.heldFor.get(predecessor) ?? [];
         held.push({ flight, deviceId: device.deviceId, command });
@@ -377,6 +383,8 @@ export class DeviceServices {
   private async send(transport: DeviceTransport, flight: InFlight, deviceId: string, command: Uint8Array): Promise<void> {
     const header = headerOf(command, parseFrame(command));
     this.inFlight.set(`${deviceId}:${header.counter}`, flight);
+    // Commands a device never answers are forgotten in time (a late answer still reaches its user).
+    if (this.inFlight.size > REMEMBERED_OUTCOMES) this.inFlight.delete(this.inFlight.keys().next().value as string);
     const requestId = formatRequestId(flight.requestId);
     try {
       await transport.send({ requestId, deviceId, gbcs: command });
@@ -388,9 +396,16 @@ export class DeviceServices {
     this.options.events.emit("command.sent", { requestId, deviceId, srv: flight.srv });
   }
 
+  /** Keeps the newest outcomes only, so a long-running gateway does not grow without bound. */
+  private remember(requestId: string, outcome: Outcome): void {
+    this.outcomes.delete(requestId);
+    this.outcomes.set(requestId, outcome);
+    if (this.outcomes.size > REMEMBERED_OUTCOMES) this.outcomes.delete(this.outcomes.keys().next().value as string);
+  }
+
   /** Records how a request ended and releases (or fails) the requests sequenced after it. */
   private settle(requestId: string, outcome: "succeeded" | "failed"): void {
-    this.outcomes.set(requestId, outcome);
+    this.remember(requestId, outcome);
     const held = this.heldFor.get(requestId) ?? [];
     this.heldFor.delete(requestId);
     for (const next of held) {

@@ -1,6 +1,7 @@
 // RequestID rules (seed 003 paragraph 134, duis.md 1.1 and 6): each originator's counters
-// strictly increase, so a replay is refused; a Signed Pre-Command reuses the RequestID of the
-// transform request whose Pre-Command it signs, once.
+// strictly increase, so a replay is refused. A Signed Pre-Command reuses the RequestID of the
+// transform request whose Pre-Command it signs, once: device-services.ts checks that against the
+// kept Pre-Commands, not here.
 
 export interface RequestIdentity {
   readonly originator: string;
@@ -46,7 +47,6 @@ interface PendingClaim {
 
 export class RequestCounters {
   private readonly highest = new Map<string, bigint>();
-  private readonly awaitingSignature = new Set<string>();
   private pending: PendingClaim[] = [];
   private claiming = false;
 
@@ -121,15 +121,5 @@ export class RequestCounters {
       }
     }
     this.claiming = false;
-  }
-
-  /** A Pre-Command was issued for this RequestID: its Signed Pre-Command may reuse it once. */
-  expectSignature(id: RequestIdentity): void {
-    this.awaitingSignature.add(formatRequestId(id));
-  }
-
-  /** A Signed Pre-Command: true (and consumed) when a Pre-Command awaits it. */
-  claimSigned(id: RequestIdentity): boolean {
-    return this.awaitingSignature.delete(formatRequestId(id));
   }
 }

@@ -3,45 +3,17 @@
 // vectors; DER that is not strict DER (indefinite or over-long lengths, trailing bytes, deep
 // nesting) is a specific GbcsParseError.
 import { beforeAll, describe, expect, it } from "vitest";
-import { fromHex, parseFrame, type Frame } from "@opendcc/kernel";
+import { fromHex } from "@opendcc/kernel";
 import { parseAsn1Payload } from "../src/parse/asn1.js";
 import { ASN1_MESSAGE_CODES } from "../src/parse/asn1-names.js";
 import { familyOf } from "../src/parse/families.js";
 import { MAX_DER_DEPTH } from "../src/parse/asn1-der.js";
-import { alertMeaning } from "../src/parse/alert-codes.js";
 import { GbcsParseError, type ParsedPayload, type PayloadContext } from "../src/parse/types.js";
-import { describeWithFixtures, rtdsVectors, type RtdsVector } from "../../../test/support/fixtures.js";
-
-interface Loaded {
-  readonly vector: RtdsVector;
-  readonly frame: Frame;
-  readonly content: Uint8Array;
-}
-
-function load(vector: RtdsVector): Loaded {
-  const message = fromHex(vector.hex);
-  const frame = parseFrame(message);
-  return { vector, frame, content: message.subarray(frame.content.offset, frame.content.offset + frame.content.length) };
-}
-
-/** The meaning the shared alert table gives a code (it must give one). */
-function meaningOf(code: number): string {
-  const meaning = alertMeaning(code)?.meaning;
-  if (!meaning) throw new Error(`no meaning for alert code ${code.toString(16)}`);
-  return meaning;
-}
+import { describeWithFixtures, rtdsVectors } from "../../../test/support/fixtures.js";
+import { seededRandom } from "../../../test/support/random.js";
+import { errorOf, loadVector as load, meaningOf, type LoadedVector as Loaded } from "./support/payloads.js";
 
 const context = (messageCode: number, cra: 1 | 2 | 3): PayloadContext => ({ cra, messageCode, useCase: null });
-
-const errorOf = (run: () => unknown): GbcsParseError => {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof GbcsParseError) return error;
-    throw error;
-  }
-  throw new Error("expected a GbcsParseError");
-};
 
 describeWithFixtures("ASN.1 payloads of the RTDS", () => {
   let vectors: Loaded[];
@@ -66,8 +38,7 @@ describeWithFixtures("ASN.1 payloads of the RTDS", () => {
   });
 
   it("answers every truncation and many byte flips of every vector with a result or a GbcsParseError", () => {
-    let seed = 7;
-    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const random = seededRandom(7);
     for (const loaded of vectors) {
       const ctx = context(loaded.frame.messageCode, loaded.frame.cra);
       const attempts = [loaded.content.subarray(0, Math.floor(random() * loaded.content.length))];

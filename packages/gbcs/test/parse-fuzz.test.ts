@@ -5,18 +5,7 @@ import { FrameError, fromHex, toHex } from "@opendcc/kernel";
 import { parseGbcs } from "../src/parse/index.js";
 import { GbcsParseError, GbcsProtectionError } from "../src/parse/types.js";
 import { rtdsVectors } from "../../../test/support/fixtures.js";
-
-/** mulberry32: a small seeded PRNG, so a failure replays exactly. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as prng } from "../../../test/support/random.js";
 
 // Seeds made here so the fuzz runs without fixtures: a DLMS response, a DLMS alert, a GBZ alert.
 const HEADER = "0000000000000001 08 00DB1234567890A0 08 90B3D51F30010000 00";

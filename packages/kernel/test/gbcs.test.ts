@@ -3,18 +3,7 @@
 import { createCipheriv, createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import * as kernel from "../src/index.js";
-
-// Seeded so a failure reproduces: mulberry32.
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from "../../../test/support/random.js";
 
 const bytesFrom = (next: () => number, length: number) => Uint8Array.from({ length }, () => Math.floor(next() * 256));
 

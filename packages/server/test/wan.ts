@@ -38,7 +38,7 @@ export class TestWanKeys {
     const response = encode((w) => w.generalSigning({
       cra: options.cra ?? 2, counter: options.counter ?? header.counter, originator: fromHex(header.recipient), recipient: fromHex(header.originator), dateTime: null,
       otherInfo: Uint8Array.of(header.messageCode >> 8, header.messageCode & 0xff),
-    }, (content) => content.hex("01090101070200090100010000002500")).byte(0));
+    }, (content) => content.hex("010901010702000D08000100000025010000000000")).byte(0));
     return wrapApdu(await sharedSecret(this.device(header.recipient).privateKey, this.acb.publicKey), response);
   }
 }
