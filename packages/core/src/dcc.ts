@@ -10,9 +10,9 @@ import { SmartMeteringInventory } from "./inventory.js";
 import { Journal, type Change, type GatewayStore } from "./journal.js";
 import { NON_DEVICE_SERVICES } from "./non-device-services.js";
 import { UserDirectory } from "./parties.js";
-import { Quarantine } from "./quarantine.js";
+import { Quarantine, type QuarantinedRequest } from "./quarantine.js";
 import { RegistrationData } from "./registration.js";
-import { RequestCounters } from "./request-ids.js";
+import { RequestCounters, formatRequestId } from "./request-ids.js";
 import { Schedules } from "./schedules.js";
 import { ScheduledRuns } from "./scheduled-runs.js";
 import { IdBlocks, applyRemoteChange } from "./shared-store.js";
@@ -53,6 +53,11 @@ export interface Dcc {
   readonly delivery: Delivery;
   /** Queues a response for the user's endpoint (DUIS XML signed by the DCC) and pushes it. */
   deliver(userId: string, response: GatewayResponse): Promise<void>;
+  /**
+   * Executes a quarantined request an operator releases, and delivers its outcome to the user
+   * (who was told E44 at the time) ahead of any device response to it.
+   */
+  releaseQuarantined(held: QuarantinedRequest): Promise<GatewayResponse>;
   /**
    * The device transport commands go out on (a plugin's, or a CSP adapter); its responses and
    * alerts come back to the DCC. Without one, WAN command variants are refused.
@@ -254,15 +259,23 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
   });
 
   let transport: DeviceTransport | undefined;
+  // RequestIDs (as text) of released quarantined requests whose outcome is not yet queued: a
+  // device's response to one waits for it, so that the user sees the outcome first.
+  const outcomesAhead = new Map<string, Promise<void>>();
   const deviceServices = new DeviceServices({
     keys: options.commandKeys ?? { brokerSecret: async () => null },
     transport: () => transport,
     events, now, kept, inventory, users,
     deliver: (userId, response) => deliver(userId, response),
     queue: (userId, response) => {
-      const queued = options.codec.writeResponse(response).then((xml) => void delivery.enqueue(userId, xml));
-      journal.prepare(queued);
-      void queued.then(() => journal.commit()).then(pump, () => undefined);
+      const enqueue = () => {
+        const queued = options.codec.writeResponse(response).then((xml) => void delivery.enqueue(userId, xml));
+        journal.prepare(queued);
+        void queued.then(() => journal.commit()).then(pump, () => undefined);
+      };
+      const ahead = response.requestId && outcomesAhead.get(formatRequestId(response.requestId));
+      if (ahead) void ahead.then(enqueue);
+      else enqueue();
     },
     alert: (userId, alert) => alertUser(userId, alert),
     acbCounter: clockAcbCounter(now),
@@ -300,11 +313,25 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
     void pump();
   }
 
+  async function releaseQuarantined(held: QuarantinedRequest): Promise<GatewayResponse> {
+    let queued = () => {};
+    outcomesAhead.set(held.requestId, new Promise((resolve) => (queued = resolve)));
+    try {
+      const response = await gateway.release(held);
+      await deliver(held.userId, response);
+      return response;
+    } finally {
+      outcomesAhead.delete(held.requestId);
+      queued();
+    }
+  }
+
   return {
     services,
     gateway,
     delivery,
     deliver,
+    releaseQuarantined,
     useTransport: (next) => {
       transport = next;
       next?.onMessage((message) => void deviceServices.receive(message).catch((error: unknown) => console.error(`device ${message.deviceId}: ${(error as Error).message}`)));

@@ -171,9 +171,7 @@ export function adminRoutes(dcc: Dcc): Hono {
   app.post("/quarantine/:id/release", async (c) => {
     const held = quarantine.take(Number(c.req.param("id")));
     if (!held) return c.json({ error: `no quarantined request ${c.req.param("id")}` }, 404);
-    const response = await dcc.gateway.release(held);
-    // The user was told E44 at the time; the outcome of the release reaches it asynchronously.
-    await dcc.deliver(held.userId, response);
+    const response = await dcc.releaseQuarantined(held);
     return c.json({ released: held.id, requestId: held.requestId, responseCode: response.responseCode, reason: response.reason });
   });
   app.delete("/quarantine/:id", (c) => {

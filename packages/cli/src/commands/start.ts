@@ -192,8 +192,10 @@ async function demoEstate(snapshotFile: string | null, keys: Keys, premises: num
 
 async function saveSnapshot(dataDir: string, estate: DemoEstate): Promise<void> {
   const file = join(dataDir, SNAPSHOT);
-  await writeFile(`${file}.new`, estate.devices.snapshot());
-  await rename(`${file}.new`, file); // whole or not at all
+  // Whole or not at all; a temporary file of its own, as several instances may share a data folder.
+  const temporary = `${file}.${process.pid}.new`;
+  await writeFile(temporary, estate.devices.snapshot());
+  await rename(temporary, file);
 }
 
 /**
