@@ -17,6 +17,11 @@ export const resetMeterBalance = (mode: "PrepaymentMode" | "CreditMode"): BodySp
   srv: "1.5", element: "UpdateMeterBalance", children: [node(mode, [node("ResetMeterBalance")])],
 });
 
+/** SRV 11.1 Update Firmware (Command Variant 8, to the DCC): an OTA image for the devices listed. */
+export const updateFirmware = (image: Uint8Array, version: string, deviceIds: readonly string[]): BodySpec => ({
+  srv: "11.1", element: "UpdateFirmware",
+  children: [node("FirmwareImage", btoa(String.fromCharCode(...image))), node("FirmwareVersion", version), node("DeviceIDList", deviceIds.join(" "))],
+});
 /** SRV 11.3 Activate Firmware: the image's hash (hex). */
 export const activateFirmware = (hash: string): BodySpec => ({ srv: "11.3", element: "ActivateFirmware", children: [node("FirmwareHash", hash)] });
 /** SRV 11.2 Read Firmware Version. */

@@ -18,6 +18,7 @@ import { ScheduledRuns } from "./scheduled-runs.js";
 import { IdBlocks, applyRemoteChange } from "./shared-store.js";
 import { DeviceServices, clockAcbCounter, type CommandKeys } from "./device-services.js";
 import { CosParty } from "./cos-party.js";
+import { FirmwareDistribution } from "./firmware-distribution.js";
 import { KeptCommands } from "./kept-commands.js";
 import type { DeviceTransport } from "./plugins.js";
 
@@ -283,9 +284,10 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
     ...(shared ? { releaseShared: (key: string) => shared.releaseCommand(key) } : {}),
     ...(options.cosSigningKey ? { cosParty: new CosParty({ signingKey: options.cosSigningKey, registration, inventory, ...(options.cosPartyId ? { partyId: options.cosPartyId } : {}) }) } : {}),
   });
+  const firmware = new FirmwareDistribution({ transport: () => transport, deliver: (userId, response) => deliver(userId, response) });
   const services: GatewayServices = {
     catalogue: new ServiceCatalogue(CATALOGUE_DATA),
-    users, registration, inventory, anomaly, counters, quarantine, schedules, events, journal, deviceServices,
+    users, registration, inventory, anomaly, counters, quarantine, schedules, events, journal, deviceServices, firmware,
     codec: options.codec,
     nonDeviceServices: NON_DEVICE_SERVICES,
     now,

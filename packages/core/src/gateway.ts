@@ -14,6 +14,7 @@ import type { EventBus } from "./events.js";
 import type { Schedule, Schedules } from "./schedules.js";
 import type { Journal } from "./journal.js";
 import { isCancellation, type DeviceAnswer, type DeviceServices } from "./device-services.js";
+import type { FirmwareDistribution } from "./firmware-distribution.js";
 
 /** DCC Boxed endpoints (duis.md section 5). */
 export type Endpoint = "serviceS" | "serviceT" | "serviceD";
@@ -118,6 +119,8 @@ export interface GatewayServices {
   readonly journal: Journal;
   /** Transform, signing round trip, MAC and transport for device services. */
   readonly deviceServices: DeviceServices;
+  /** 11.1: firmware images handed to the CSP for the devices named. */
+  readonly firmware: FirmwareDistribution;
   readonly now: () => Date;
   /** Called for every request once decided, for the audit trail and events. */
   readonly record?: (entry: AuditEntry) => void;
@@ -300,10 +303,13 @@ export class Gateway {
     }
   }
 
-  /** Runs the checks a device service request would pass (roles, device status, registration), for schedules. */
+  /**
+   * Runs the checks a device service request would pass (roles, device status, registration): for
+   * schedules, and for the devices an 11.1 request names in its body.
+   */
   checkDeviceAccess(user: User, srv: string, deviceId: string, when: Date): void {
     const entry = this.services.catalogue.get(srv);
-    if (!entry || !entry.deviceService) throw new Rejection(ResponseCodes.malformed, `${srv} is not a device service`);
+    if (!entry) throw new Rejection(ResponseCodes.malformed, `unknown Service Reference Variant ${srv}`);
     const roles = this.services.catalogue.eligibleAmong(user.roles, entry);
     if (roles.length === 0) throw new Rejection(ResponseCodes.roleNotEligible, `role ${user.roles.join("/")} may not send ${srv}`);
     const device = this.deviceFor(deviceId, srv);

@@ -1,5 +1,6 @@
 // Non-device services (Annex 5 Table 5.2) that core executes and answers directly (paragraph
-// 139): inventory reads and updates, pre-notification, decommissioning, hub status updates.
+// 139): inventory reads and updates, pre-notification, decommissioning, hub status updates,
+// firmware distribution.
 import { parseRequestId } from "@opendcc/duis";
 import { DEVICE_TYPES, InventoryError, type DeviceType } from "./inventory.js";
 import { ServiceError } from "./response-codes.js";
@@ -132,6 +133,9 @@ const returnLocalCommandResponse: NonDeviceService = (request, user, { deviceSer
   return { kind: "completed" };
 };
 
+/** 11.1 Update Firmware: the image goes to the CSP for each device named (firmware-distribution.ts). */
+const updateFirmware: NonDeviceService = (request, user, services, gateway) => services.firmware.distribute(request, user, services, gateway);
+
 export const NON_DEVICE_SERVICES: ReadonlyMap<string, NonDeviceService> = new Map([
   ["5.1", createSchedule],
   ["5.2", readSchedule],
@@ -144,5 +148,6 @@ export const NON_DEVICE_SERVICES: ReadonlyMap<string, NonDeviceService> = new Ma
   ["8.14.2", installWithoutWan],
   ["8.14.3", hubReturned],
   ["8.14.4", hubReturned],
+  ["11.1", updateFirmware],
   ["12.2", preNotify],
 ]);

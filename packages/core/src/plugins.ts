@@ -8,6 +8,12 @@ import { EventBus, type DccEventHandler, type DccEventName } from "./events.js";
 export interface DeviceTransport {
   /** Delivers a MAC-protected GBCS command to the device. */
   send(command: { readonly requestId: string; readonly deviceId: string; readonly gbcs: Uint8Array }): Promise<void>;
+  /**
+   * Hands a firmware image (SRV 11.1) to the CSP, which takes it to the device through its hub
+   * and keeps trying while the hub is unreachable; the device answers with an alert (0x8F72 with
+   * the image's hash, or 0x8F1C). Without it, 11.1 is refused.
+   */
+  distributeFirmware?(distribution: { readonly requestId: string; readonly deviceId: string; readonly image: Uint8Array }): Promise<void>;
   /** Registers the receiver of device responses and alerts (GBCS bytes). */
   onMessage(receiver: (message: { readonly deviceId: string; readonly gbcs: Uint8Array }) => void): void;
 }

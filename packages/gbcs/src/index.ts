@@ -20,6 +20,8 @@ export {
 export type {
   DeviceType, EncodeContext, HeaderChoice, OtherDevice, RestoredDevice, RestoredDeviceLog, ServiceNode, TransformInput, TransformResult, UseCaseEncoder,
 } from "./transform/index.js";
+export { FirmwareImageError, OTA_FILE_IDENTIFIER, firmwareImageHash, readFirmwareImage, writeFirmwareImage } from "./firmware-image.js";
+export type { FirmwareImageHeader, FirmwareImageSpec } from "./firmware-image.js";
 export { signPreCommand, unsignedApdu, SignError } from "./sign.js";
 export { correlate, CorrelateError } from "./correlate.js";
 export type { Difference } from "./correlate.js";

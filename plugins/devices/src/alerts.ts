@@ -26,6 +26,8 @@ export const ALERT = {
   futureDatedFailure: 0x8f67,
   /** Firmware Distribution Receipt: an image arrived and verified (its hash follows). */
   firmwareVerified: 0x8f72,
+  /** A distributed firmware image failed the device's checks (it is dropped). */
+  firmwareFailedVerification: 0x8f1c,
   /** The firmware version running changed (logged on activation). */
   firmwareChanged: 0x8f43,
 } as const;

@@ -1,8 +1,8 @@
 // The far side of the WAN: a DeviceTransport whose devices check each command, carry it out,
 // answer with a protected GBCS response and raise alerts (design: "the devices plugin ... answers
 // GBCS commands, raises alerts"). Commands and answers cross the hub's WAN (wan.ts).
-import { ACCESS_CONTROL_BROKER, ASN1_MESSAGE_CODES, KeyRing, TestSmki, checkUtrn, parseGbcs, type Header, type ParsedMessage } from "@opendcc/gbcs";
-import { FrameError, concatBytes, counterBytes, fromHex, parseFrame, sealBlock, sha256, toHex, type Frame } from "@opendcc/kernel";
+import { ACCESS_CONTROL_BROKER, ASN1_MESSAGE_CODES, FirmwareImageError, KeyRing, TestSmki, checkUtrn, firmwareImageHash, parseGbcs, readFirmwareImage, type Header, type ParsedMessage } from "@opendcc/gbcs";
+import { FrameError, concatBytes, counterBytes, fromHex, parseFrame, sealBlock, toHex, type Frame } from "@opendcc/kernel";
 import type { DeviceRecord, DeviceTransport } from "@opendcc/plugin-sdk";
 import { ALERT, FIRMWARE_RECEIPT_DLMS, FIRMWARE_RECEIPT_GBZ, FUTURE_DATED_CREDENTIALS, FUTURE_DATED_DLMS, FUTURE_DATED_FIRMWARE, FUTURE_DATED_GBZ, GENERIC_CRITICAL, GENERIC_NON_CRITICAL, alertSpec } from "./alerts.js";
 import { checkCommand } from "./command-checks.js";
@@ -17,7 +17,7 @@ import { deviceMessage, messageCodeBytes, zigbeeSeconds, type Protection } from 
 import { gbzAlert } from "./protocol/gbz.js";
 import { restoreEstate, saveEstate } from "./snapshot.js";
 import { replaceSupplier, type SupplierAnchors } from "./use-cases/credentials.js";
-import { ACTIVATION, FIRMWARE_VERSION, activateFirmware, activationOutcome } from "./use-cases/firmware.js";
+import { ACTIVATION, activateFirmware, activationOutcome } from "./use-cases/firmware.js";
 import { refusal, useCaseFor, ZCL_STATUS, type CommandContext } from "./use-cases/index.js";
 import { Wan, seededRandom } from "./wan.js";
 
@@ -82,6 +82,8 @@ export class DeviceEmulator implements DeviceTransport {
   private readonly alertChains = new Map<number, Promise<void>>();
   /** Messages waiting for a hub's WAN to come back. */
   private readonly outbox = new Map<number, { deviceId: string; gbcs: Uint8Array }[]>();
+  /** Firmware transfers the CSP holds for a hub whose WAN is down. */
+  private readonly firmwareHeld = new Map<number, (() => void)[]>();
   private readonly now: () => Date;
   private readonly log: (line: string) => void;
   private readonly random: () => number;
@@ -431,30 +433,64 @@ export class DeviceEmulator implements DeviceTransport {
   // --- firmware distribution ----------------------------------------------------------------
 
   /**
-   * Delivers a firmware image to a device, as the CSP does for SRV 11.1 (which the DCC distributes
-   * through the hub; the gateway does not execute 11.1): the device verifies it, keeps it for
-   * activation (CS06), logs 0x8F72 and sends its Firmware Distribution Receipt Alert (signed;
-   * 0x00CE DLMS or 0x00CF GBZ, RTDS FDRA) with the image's hash. The emulated image is the text
-   * "OpenDCC emulated firmware <kind> <version>"; its SHA-256 is the hash CS06 must name.
+   * The CSP's part of SRV 11.1: takes a firmware image to a meter through its hub, holding it
+   * while the hub's WAN is down and retrying lost transfers on an intermittent one. The meter
+   * checks the image (its OTA header, and that a device-specific file is for it): a good one is
+   * kept for activation (CS06) with 0x8F72 logged and a signed Firmware Distribution Receipt Alert
+   * (0x00CE DLMS or 0x00CF GBZ, RTDS FDRA) carrying its hash; a bad one is dropped with 0x8F1C.
    */
-  distributeFirmware(deviceId: string, version: string): { readonly deviceId: string; readonly version: string; readonly hash: string } {
-    const index = this.indexOf(deviceId);
+  async distributeFirmware(distribution: { readonly requestId: string; readonly deviceId: string; readonly image: Uint8Array }): Promise<void> {
+    const index = this.indexOf(distribution.deviceId);
     const kind = this.estate.kindAt(index);
-    if (kind !== "ESME" && kind !== "GSME") throw new Error(`${deviceId} is a ${kind}; emulated firmware goes to meters, which activate it with CS06`);
-    const text = version.toUpperCase();
-    if (!FIRMWARE_VERSION.test(text)) throw new Error(`firmware version ${version} is not eight hex digits`);
-    const hash = sha256(new TextEncoder().encode(`OpenDCC emulated firmware ${kind} ${text}`));
-    this.estate.hotState(index).firmwareImage = { version: text, hash: toHex(hash) };
+    if (kind !== "ESME" && kind !== "GSME") throw new Error(`${distribution.deviceId} is a ${kind}; emulated firmware goes to meters, which activate it with CS06`);
+    const hub = this.estate.hub[index] ?? -1;
+    if (hub < 0) throw new Error(`${distribution.deviceId} is on no communications hub's HAN, so the WAN cannot reach it`);
+    const image = distribution.image.slice();
+    const transfer = () => this.track(after(this.transferDelay(hub)).then(() => this.receiveFirmware(index, image)));
+    if (this.estate.wanAt(hub).state === "none") {
+      const held = this.firmwareHeld.get(hub) ?? [];
+      held.push(transfer);
+      this.firmwareHeld.set(hub, held);
+    } else {
+      transfer();
+    }
+  }
+
+  /** An image transfer's time over the hub's WAN; lost attempts on an intermittent WAN are retried. */
+  private transferDelay(hub: number): number {
+    let waited = 0;
+    for (let attempt = 0; attempt < MAX_TRANSFER_ATTEMPTS; attempt++) {
+      try {
+        return waited + this.wan.delay(hub);
+      } catch {
+        waited += this.estate.wanAt(hub).latencyMs;
+      }
+    }
+    throw new Error(`the firmware image did not get through to communications hub ${this.estate.euiOf(hub)} in ${MAX_TRANSFER_ATTEMPTS} attempts`);
+  }
+
+  private receiveFirmware(index: number, image: Uint8Array): void {
     const now = this.now();
-    this.estate.log(index, "events", ALERT.firmwareVerified, now);
     const to = this.anchorsOf(index).current;
-    if (!to) this.log(`devices: ${this.estate.euiOf(index)} has no remote party to send its firmware receipt to`);
-    else if (this.isGas(index)) {
+    let header;
+    try {
+      header = readFirmwareImage(image);
+      if (header.destination !== null && header.destination !== this.estate.euiOf(index)) throw new FirmwareImageError(`the image is for device ${header.destination}`);
+    } catch (error) {
+      if (!(error instanceof FirmwareImageError)) throw error;
+      this.log(`devices: ${this.estate.euiOf(index)} rejected a firmware image: ${error.message}`);
+      this.estate.log(index, "events", ALERT.firmwareFailedVerification, now);
+      return this.raise(index, ALERT.firmwareFailedVerification, null);
+    }
+    const hash = fromHex(firmwareImageHash(image));
+    this.estate.hotState(index).firmwareImage = { version: header.fileVersion, hash: toHex(hash) };
+    this.estate.log(index, "events", ALERT.firmwareVerified, now);
+    if (!to) return this.log(`devices: ${this.estate.euiOf(index)} has no remote party to send its firmware receipt to`);
+    if (this.isGas(index)) {
       this.track(this.sendAlert(index, to, FIRMWARE_RECEIPT_GBZ, true, (_counter, at) => gbzAlert(ALERT.firmwareVerified, zigbeeSeconds(at), 1, concatBytes(Uint8Array.of(0x09, hash.length), hash))));
     } else {
       this.track(this.sendAlert(index, to, FIRMWARE_RECEIPT_DLMS, true, (counter, at) => notification(counter, ALERT.firmwareVerified, at, [(w) => w.dlmsOctets(hash)])));
     }
-    return { deviceId: this.estate.euiOf(index), version: text, hash: toHex(hash) };
   }
 
   // --- the WAN, inbound ---------------------------------------------------------------------
@@ -482,6 +518,9 @@ export class DeviceEmulator implements DeviceTransport {
     const held = this.outbox.get(hub) ?? [];
     this.outbox.delete(hub);
     for (const message of held) this.track(Promise.resolve().then(() => this.receiver?.(message)));
+    const images = this.firmwareHeld.get(hub) ?? [];
+    this.firmwareHeld.delete(hub);
+    for (const transfer of images) transfer();
   }
 
   // --- snapshots ----------------------------------------------------------------------------
@@ -497,6 +536,7 @@ export class DeviceEmulator implements DeviceTransport {
     this.keys = new DeviceKeys(this.estate, this.smki);
     this.wan = new Wan(this.estate, () => this.random());
     this.outbox.clear();
+    this.firmwareHeld.clear();
     this.wire();
   }
 }
@@ -507,5 +547,8 @@ function describeAction(action: PendingCommand["action"]): string {
   if (action.kind === "firmware") return `firmware ${action.hash}`;
   return "credentials";
 }
+
+/** How often the CSP tries an image transfer over an intermittent WAN before it gives up. */
+const MAX_TRANSFER_ATTEMPTS = 100;
 
 const after = (ms: number) => new Promise<void>((resolve) => (ms > 0 ? setTimeout(resolve, ms) : queueMicrotask(resolve)));

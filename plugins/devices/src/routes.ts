@@ -1,6 +1,6 @@
 // The plugin's HTTP surface, under /plugins/devices: certificates by EUI and key usage (as DCC
 // Boxed's SMKI service serves them, so users can verify device responses), device state, a
-// meter's profile data, firmware images (the CSP's part of 11.1), and the WAN state of a hub.
+// meter's profile data, and the WAN state of a hub.
 import type { Hono } from "hono";
 import type { DeviceEmulator } from "./emulator.js";
 import { WAN, type WanState } from "./model.js";
@@ -39,19 +39,6 @@ export function deviceRoutes(router: Hono, devices: () => DeviceEmulator): void 
     if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) return c.json({ error: "from and to must be ISO date-times" }, 400);
     try {
       return c.json(devices().profile(eui, from, to));
-    } catch (error) {
-      return c.json({ error: (error as Error).message }, 400);
-    }
-  });
-
-  // The CSP's part of SRV 11.1 Update Firmware: an image with this version reaches the device.
-  router.post("/devices/:eui/firmware", async (c) => {
-    const eui = c.req.param("eui");
-    if (!known(eui)) return c.json({ error: `no emulated device ${eui}` }, 404);
-    const body = (await c.req.json().catch(() => null)) as { version?: unknown } | null;
-    if (typeof body?.version !== "string") return c.json({ error: "version (eight hex digits) is required" }, 400);
-    try {
-      return c.json(devices().distributeFirmware(eui, body.version));
     } catch (error) {
       return c.json({ error: (error as Error).message }, 400);
     }

@@ -3,6 +3,7 @@
 // the RTDS response's bytes where there is one.
 import { beforeEach, describe, expect, it } from "vitest";
 import { parseFrame, toHex } from "@opendcc/kernel";
+import { firmwareImageHash, writeFirmwareImage, type FirmwareImageSpec } from "@opendcc/gbcs";
 import { CHF, ESME, GPF, GSME, IHD, SUPPLIER, testEstate, type TestEstate } from "./support.js";
 
 let t: TestEstate;
@@ -92,18 +93,48 @@ describe("firmware (11.1 distribution, 11.3 activation)", () => {
   const activate = (hash: string, counter: bigint, executionDateTime?: string) =>
     t.command({ srv: "11.3", deviceType: "ESME", target: ESME, counter, body: { name: "ActivateFirmware", children: [{ name: "FirmwareHash", text: hash }] }, ...(executionDateTime ? { executionDateTime } : {}) });
 
-  it("distribution: the device keeps the image and sends the signed receipt alert (0x00CE, 0x8F72) with its hash", async () => {
-    const { hash } = t.devices.distributeFirmware(ESME, "00020000");
+  /** An emulated manufacturer's image of `version` for a device, handed over as the CSP would; its hash. */
+  const distribute = async (deviceId: string, version: string, spec: Partial<FirmwareImageSpec> = {}): Promise<string> => {
+    const image = writeFirmwareImage({ manufacturerCode: 0x4f44, imageType: 1, fileVersion: version, headerString: "OpenDCC test image", body: new TextEncoder().encode(`image ${version}`), ...spec });
+    await t.devices.distributeFirmware({ requestId: "test", deviceId, image });
     await t.devices.idle();
+    return firmwareImageHash(image);
+  };
+
+  it("distribution: the device keeps the image and sends the signed receipt alert (0x00CE, 0x8F72) with its hash", async () => {
+    const hash = await distribute(ESME, "00020000");
     const [receipt] = await t.take();
     expect(receipt).toMatchObject({ cra: 3, messageCode: "0x00CE", originator: ESME, recipient: SUPPLIER, signed: true, protection: { checked: ["signature"] } });
     expect(receipt?.payload.fields).toMatchObject({ alertCode: "0x8F72", firmwareHash: hash });
     expect(t.devices.device(ESME).events.map((e) => e.code)).toEqual(["0x8F72"]);
-    t.devices.distributeFirmware(GSME, "00020000");
-    await t.devices.idle();
+    await distribute(GSME, "00020000");
     const [gas] = await t.take();
     expect(gas).toMatchObject({ messageCode: "0x00CF", originator: GSME, protection: { checked: ["signature"] } });
-    expect(() => t.devices.distributeFirmware(ESME, "2.0")).toThrow(/not eight hex digits/);
+    await expect(t.devices.distributeFirmware({ requestId: "test", deviceId: CHF, image: new Uint8Array(64) })).rejects.toThrow(/is a CHF; emulated firmware goes to meters/);
+  });
+
+  it("an image that fails the meter's checks is dropped with 0x8F1C: a broken header, or a file for another device", async () => {
+    const good = writeFirmwareImage({ manufacturerCode: 0x4f44, imageType: 1, fileVersion: "00020000", headerString: "x", body: Uint8Array.of(1, 2, 3) });
+    await t.devices.distributeFirmware({ requestId: "test", deviceId: ESME, image: good.subarray(0, good.length - 1) });
+    await t.devices.idle();
+    const [broken] = await t.take();
+    expect(broken).toMatchObject({ originator: ESME, payload: { fields: { alertCode: "0x8F1C" } } });
+    await distribute(ESME, "00020000", { destination: GSME });
+    const [elsewhere] = await t.take();
+    expect(elsewhere?.payload.fields).toMatchObject({ alertCode: "0x8F1C" });
+    expect(t.devices.device(ESME).events.map((e) => e.code)).toEqual(["0x8F1C", "0x8F1C"]);
+    expect(t.devices.device(ESME).firmwareVersion).toBe("00010000");
+  });
+
+  it("the CSP holds an image while the hub's WAN is down and delivers it when the WAN is back", async () => {
+    t.devices.setWan(CHF, "none");
+    const hash = await distribute(ESME, "00020000");
+    expect(await t.take()).toEqual([]);
+    expect(t.devices.device(ESME).events).toEqual([]);
+    t.devices.setWan(CHF, "connected", 0);
+    await t.devices.idle();
+    const [receipt] = await t.take();
+    expect(receipt?.payload.fields).toMatchObject({ alertCode: "0x8F72", firmwareHash: hash });
   });
 
   it("CS06: the wrong hash is a hash mismatch, the right one runs the image; responses as the RTDS layout", async () => {
@@ -111,8 +142,7 @@ describe("firmware (11.1 distribution, 11.3 activation)", () => {
     const [none] = await t.take();
     // RTDS CS06_11.3_IMMEDIATE_ERROR_RESPONSE's layout: { 1 no image held, the running version }.
     expect(contentOf(none!.bytes)).toBe("30090201010404" + "00010000");
-    const { hash } = t.devices.distributeFirmware(ESME, "0123ABCF");
-    await t.devices.idle();
+    const hash = await distribute(ESME, "0123ABCF");
     await t.take();
     await t.send(ESME, await activate("AA".repeat(32), 1001n));
     const [mismatch] = await t.take();
@@ -126,8 +156,7 @@ describe("firmware (11.1 distribution, 11.3 activation)", () => {
   });
 
   it("CS06 future dated: accepted now (NULL), carried out at its time with the 0x00CA alert as the RTDS one", async () => {
-    const { hash } = t.devices.distributeFirmware(ESME, "0123ABCF");
-    await t.devices.idle();
+    const hash = await distribute(ESME, "0123ABCF");
     await t.take();
     await t.send(ESME, await activate(hash, 1001n, "2026-11-24T09:00:00Z"));
     const [accepted] = await t.take();
