@@ -85,12 +85,11 @@ describe("commissioning over HTTP", () => {
     const read = await onDevice(HUB.esme, readImportRegisters);
     expect(read.gbcs).toMatchObject({ useCase: "ECS17b", protection: { checked: ["mac", "encryption"] } });
 
-    // 8.1.1 on the GSME before its gas proxy: the meter synchronises (GCS28), but the inventory does
-    // not commission it and the gas system is not enrolled (paragraphs 174, 187).
-    const early = await e2e.client.critical({ target: HUB.gsme, body: commissionDevice(clock) });
-    expect(early.answer.code).toBe("I99");
-    const gas = await e2e.delivered(early.built.key);
-    expect(gas.gbcs?.payload.fields).toMatchObject({ deviceTimeStatus: { name: "reliable" } });
+    // 8.1.1 on the GSME before its gas proxy: the inventory would not commission it (paragraphs
+    // 174, 187), so the DCC refuses it before anything goes to the meter (E5).
+    const early = await e2e.client.send({ target: HUB.gsme, body: commissionDevice(clock), cv: 4 });
+    expect(early.code).toBe("E5");
+    expect(early.reason).toMatch(/the gas proxy of CHF .* is not commissioned/);
     expect(status(HUB.gsme)).toBe("installed-not-commissioned");
     expect(inventory.isEnrolled(HUB.gsme)).toBe(false);
 

@@ -3,7 +3,7 @@
 // services through the transform and transport ports).
 import { DCC_EUI } from "@opendcc/duis";
 import type { CatalogueEntry, CommandVariant, RoleCode, ServiceCatalogue } from "./catalogue.js";
-import type { SmartMeteringInventory, DeviceRecord } from "./inventory.js";
+import { InventoryError, type SmartMeteringInventory, type DeviceRecord } from "./inventory.js";
 import type { RegistrationData } from "./registration.js";
 import type { User, UserDirectory } from "./parties.js";
 import type { AnomalyDetector } from "./anomaly.js";
@@ -296,9 +296,11 @@ export class Gateway {
   private async deviceService(request: ParsedRequest, entry: CatalogueEntry, user: User): Promise<DeviceAnswer> {
     const device = this.deviceFor(request.requestId.target, request.srv);
     try {
+      // Paragraph 187: a commissioning the inventory would refuse does not go out to the device.
+      if (request.srv === "8.1.1") this.services.inventory.checkCommissioning(device.deviceId);
       return await this.services.deviceServices.execute(request, entry, user, device);
     } catch (error) {
-      if (error instanceof ServiceError) throw new Rejection(error.code, error.message);
+      if (error instanceof ServiceError || error instanceof InventoryError) throw new Rejection(error.code, error.message);
       throw error;
     }
   }

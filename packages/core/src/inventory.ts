@@ -263,11 +263,12 @@ export class SmartMeteringInventory {
   }
 
   /**
-   * Commissions a device other than a CHF, enforcing paragraph 187: listed, pending or installed
-   * not commissioned, its CHF commissioned, one commissioned meter per MPxN, and a non-meter's
-   * meter commissioned first (paragraph 171).
+   * Paragraph 187's checks for commissioning a device other than a CHF, changing nothing: listed,
+   * pending or installed not commissioned, its CHF commissioned, one commissioned meter per MPxN,
+   * and a non-meter's meter commissioned first (paragraph 171). The gateway runs them before an
+   * 8.1.1 command goes out; commission() runs them again when the device has answered.
    */
-  commission(deviceId: string, details: { mpxn?: string | null; associatedWith?: string | null } = {}): DeviceRecord {
+  checkCommissioning(deviceId: string, details: CommissioningDetails = {}): { device: DeviceRecord; mpxn: string | null; associatedWith: string | null } {
     const device = this.require(deviceId);
     if (device.type === "CHF") throw new InventoryError("E11", "a CHF is commissioned by connecting to the SM WAN (paragraph 185), not by request");
     if (device.status !== "pending" && device.status !== "installed-not-commissioned") {
@@ -293,6 +294,12 @@ export class SmartMeteringInventory {
         throw new InventoryError("E5", `${device.type} ${device.deviceId} must be associated with a commissioned meter first (paragraphs 171, 187)`);
       }
     }
+    return { device, mpxn, associatedWith };
+  }
+
+  /** Commissions a device other than a CHF once paragraph 187's checks pass. */
+  commission(deviceId: string, details: CommissioningDetails = {}): DeviceRecord {
+    const { device, mpxn, associatedWith } = this.checkCommissioning(deviceId, details);
     return this.write(device, { ...device, status: "commissioned", mpxn, associatedWith }, "commissioned");
   }
 
@@ -424,6 +431,12 @@ export class SmartMeteringInventory {
 }
 
 /** EUI-64 as 16 uppercase hex digits, whether written with dashes or not. */
+/** What a commissioning may set along with the status. */
+export interface CommissioningDetails {
+  readonly mpxn?: string | null;
+  readonly associatedWith?: string | null;
+}
+
 export function normaliseEui(eui: string): string {
   const hex = eui.replace(/-/g, "").toUpperCase();
   if (!/^[0-9A-F]{16}$/.test(hex)) throw new InventoryError("E19", `"${eui}" is not an EUI-64 device ID`);
