@@ -149,7 +149,7 @@ async function runSession(output: string) {
 describe("opendcc start: the printed session against the emulated fleet", () => {
   it("reads the meter and changes its tariff as printed; a restart keeps keys, device state and history", async () => {
     const output = await startGateway();
-    expect(output).toContain("demo fleet:             2 premises, 10 devices");
+    expect(output).toContain("demo fleet:             2 premises, 12 devices");
     expect(output).toMatch(/devices: +emulated \(devices plugin\)/);
     const { url } = sessionOf(output);
     const before = (await (await fetch(`${url}/plugins/devices/devices/${ESME}`)).json()) as { tariff: { source: string } };

@@ -7,13 +7,18 @@ import type { DeviceEmulator } from "./emulator.js";
 import { DEFAULT_FIRMWARE } from "./estate.js";
 import { createDevicesPlugin, type DevicesPluginOptions } from "./plugin.js";
 
-/** The reference test estate's first premises (duis.md; the RTDS device IDs). */
+/**
+ * The reference test estate's first premises: the RTDS device IDs, each of the type the RTDS and
+ * DCC Boxed samples address it as (gbcs REFERENCE_ESTATE), and an IHD on an ID they do not use.
+ */
 export const REFERENCE_PREMISES = {
   ESME: "00DB1234567890A0",
   GSME: "00DB1234567890A1",
   CHF: "00DB1234567890A2",
   GPF: "00DB1234567890A3",
-  IHD: "00DB1234567890A5",
+  PPMID: "00DB1234567890A4",
+  HCALCS: "00DB1234567890A5",
+  IHD: "00DB1234567890A7",
 } as const;
 
 export interface DemoEstateOptions extends DevicesPluginOptions {
@@ -42,8 +47,8 @@ export async function createDemoEstate(options: DemoEstateOptions): Promise<Demo
   const deviceLogs: DemoEstate["deviceLogs"] = [];
   if (options.premises > 0) {
     records.push(...referencePremises(devices, (options.now ?? (() => new Date()))()));
-    const { CHF, GPF, ESME, GSME, IHD } = REFERENCE_PREMISES;
-    deviceLogs.push({ chfId: CHF, deviceIds: [GPF, ESME, GSME, IHD] });
+    const { CHF, GPF, ESME, GSME, PPMID, HCALCS, IHD } = REFERENCE_PREMISES;
+    deviceLogs.push({ chfId: CHF, deviceIds: [GPF, ESME, GSME, PPMID, HCALCS, IHD] });
   }
   if (options.premises > 1) {
     const fleet = devices.provisionFleet(options.premises - 1);
@@ -54,12 +59,11 @@ export async function createDemoEstate(options: DemoEstateOptions): Promise<Demo
 }
 
 function referencePremises(devices: DeviceEmulator, at: Date): DeviceRecord[] {
-  const { CHF, GPF, ESME, GSME, IHD } = REFERENCE_PREMISES;
+  const { CHF, GPF, ESME, GSME, PPMID, HCALCS, IHD } = REFERENCE_PREMISES;
   devices.add({ deviceId: CHF, kind: "CHF" });
-  devices.add({ deviceId: GPF, kind: "GPF", hubId: CHF });
-  devices.add({ deviceId: ESME, kind: "ESME", hubId: CHF });
-  devices.add({ deviceId: GSME, kind: "GSME", hubId: CHF });
-  devices.add({ deviceId: IHD, kind: "IHD", hubId: CHF });
+  for (const [deviceId, kind] of [[GPF, "GPF"], [ESME, "ESME"], [GSME, "GSME"], [PPMID, "PPMID"], [HCALCS, "HCALCS"], [IHD, "IHD"]] as const) {
+    devices.add({ deviceId, kind, hubId: CHF });
+  }
   const premises = { postcode: "SW1A 1AA", address: "1 Demo Street", uprn: "100000000000" };
   const record = (deviceId: string, type: DeviceRecord["type"], extra: Partial<DeviceRecord> = {}): DeviceRecord => ({
     deviceId, type, status: "commissioned", manufacturer: "OD02", model: "EMULATED", firmwareVersion: DEFAULT_FIRMWARE,
@@ -70,6 +74,8 @@ function referencePremises(devices: DeviceEmulator, at: Date): DeviceRecord[] {
     record(GPF, "GPF"),
     record(ESME, "ESME", { mpxn: "1200000000000" }),
     record(GSME, "GSME", { mpxn: "7000000", associatedWith: GPF }),
+    record(PPMID, "PPMID", { associatedWith: ESME }),
+    record(HCALCS, "HCALCS", { associatedWith: ESME }),
     record(IHD, "IHD", { associatedWith: ESME }),
   ];
 }

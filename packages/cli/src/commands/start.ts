@@ -140,7 +140,7 @@ export async function start(given: StartOptions): Promise<number> {
     const short = relative(process.cwd(), path);
     return short === "" ? "." : short.startsWith("..") ? path : short;
   };
-  const { ESME, GSME, CHF, GPF, IHD } = REFERENCE_PREMISES;
+  const { ESME, GSME, CHF, GPF, PPMID, HCALCS, IHD } = REFERENCE_PREMISES;
   const referencePremises = premises > 0 || !keys.fresh;
   console.log(`OpenDCC gateway (${runtime}) listening on ${running.url}
   DUIS (DCC Boxed paths): ${running.url}/api/v1/serviceS | serviceT | serviceD
@@ -148,7 +148,8 @@ export async function start(given: StartOptions): Promise<number> {
   health, metrics:        ${running.url}/healthz, ${running.url}/metrics
   store:                  ${running.store}
   demo fleet:             ${running.fleet}${referencePremises ? `
-                          premises 0: ESME ${ESME}, GSME ${GSME}, CHF ${CHF}, GPF ${GPF}, IHD ${IHD}` : ""}
+                          premises 0: ESME ${ESME}, GSME ${GSME}, CHF ${CHF}, GPF ${GPF},
+                          PPMID ${PPMID}, HCALCS ${HCALCS}, IHD ${IHD}` : ""}
   devices:                ${running.devices}
   demo users' keys:       ${show(keys.dir)}/  (<eui>-xml: DUIS XML signing; <eui>-ds, <eui>-ka, suppliers' <eui>-pp-ka: GBCS;
                           .key PKCS#8, .pem certificate; a --keystore folder. DCC: dcc-xml.pem, ACB ${DCC_EUI.toLowerCase()}-ka.pem,
@@ -177,7 +178,7 @@ interface Running {
 }
 
 const fleetText = (estate: DemoEstate, restored: boolean, premises: number) =>
-  restored ? `as kept in ${SNAPSHOT} (--premises applies to a new --data folder)` : `${premises} premises, ${estate.records.length} devices (CHF, GPF, ESME, GSME, IHD each)`;
+  restored ? `as kept in ${SNAPSHOT} (--premises applies to a new --data folder)` : `${premises} premises, ${estate.records.length} devices (CHF, GPF, ESME, GSME, IHD each; premises 0 also a PPMID and an HCALCS)`;
 
 /** The demo estate: restored from a snapshot file when one is named and exists, or made. */
 async function demoEstate(snapshotFile: string | null, keys: Keys, premises: number): Promise<{ estate: DemoEstate; restored: boolean }> {
