@@ -47,6 +47,7 @@ describe("firmware over HTTP", () => {
     expect(activated.gbcs).toMatchObject({ useCase: "CS06", signed: true, protection: { checked: ["signature"] } });
     expect((activated.gbcs?.payload.fields as Outcome).executionOutcome).toMatchObject({ responseCode: { name: "success" }, firmwareVersion: "00020001" });
     expect((await e2e.device(esme)).firmwareVersion).toBe("00020001");
+    expect(e2e.gateway.dcc.services.inventory.get(esme)?.firmwareVersion).toBe("00020001");
 
     const read = await e2e.client.send({ target: esme, body: readFirmwareVersion });
     expect(read.code).toBe("I99");
@@ -76,7 +77,7 @@ describe("firmware over HTTP", () => {
     const e2e = await startE2e({ gainingSupplier: true });
     const { esme, chf } = e2e.premises;
     const image = imageOf("00020001");
-    const cases: [Promise<{ code: string; reason?: string | null }>, string, RegExp][] = [
+    const cases: [ReturnType<typeof sendUpdate>, string, RegExp][] = [
       [sendUpdate(e2e, image.subarray(0, image.length - 1), [esme]), "E43", /FirmwareImage: the OTA header gives a total image size/],
       [sendUpdate(e2e, image, ["not-a-device"]), "E43", /DeviceIDList: not-a-device is not an EUI-64/],
       [sendUpdate(e2e, image, ["00DB1234567890FF"]), "E19", /00DB1234567890FF is not in the Smart Metering Inventory/],

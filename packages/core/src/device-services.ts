@@ -15,6 +15,7 @@ import type { EventBus } from "./events.js";
 import type { CosCommand, CosParty } from "./cos-party.js";
 import type { DccAlert, GatewayResponse, ParsedRequest, ResponseBody } from "./gateway.js";
 import { InventoryError, normaliseEui, type DeviceRecord, type SmartMeteringInventory } from "./inventory.js";
+import { recordActivatedFirmware } from "./firmware-activation.js";
 import { keptKey, type InventoryEffect, type KeptCommand, type KeptCommands, type KeptState } from "./kept-commands.js";
 import type { User, UserDirectory } from "./parties.js";
 import type { DeviceTransport } from "./plugins.js";
@@ -206,13 +207,20 @@ export class DeviceServices {
     return this.dispatch(request, entry, device, concatBytes(transformed.apdu, Uint8Array.of(0)), effect, null, scheduleId);
   }
 
-  /** A join names the other device by ID; GBCS carries its type (inventory) and, for Method C, its certificate. */
+  /**
+   * A join names the other device by ID (OtherDeviceID), an 8.11 Add the device it puts on the
+   * hub's device log (DeviceID); GBCS carries its type (inventory: CS03, CCS01) and, for a Method C
+   * join, its certificate.
+   */
   private async otherDeviceOf(request: ParsedRequest): Promise<{ otherDevice?: { deviceType: GbcsDeviceType; certificate?: Uint8Array } }> {
-    const otherId = request.field("OtherDeviceID");
+    const addToHub = request.srv === "8.11" && request.field("RequestType") === "Add";
+    const name = addToHub ? "DeviceID" : "OtherDeviceID";
+    const otherId = request.field(name);
     if (!otherId) return {};
     const other = this.options.inventory.get(otherId.replace(/-/g, "").toUpperCase());
     const deviceType = other ? DEVICE_TYPES[other.type] : null;
-    if (!other || !deviceType) throw new ServiceError(ResponseCodes.unknownDevice, `OtherDeviceID ${otherId} is not a device in the Smart Metering Inventory`);
+    if (!other || !deviceType) throw new ServiceError(ResponseCodes.unknownDevice, `${name} ${otherId} is not a device in the Smart Metering Inventory`);
+    if (addToHub) return { otherDevice: { deviceType } };
     const certificate = await this.options.keys.deviceCertificate?.(other.deviceId, "ka");
     return { otherDevice: { deviceType, ...(certificate ? { certificate } : {}) } };
   }
@@ -450,6 +458,8 @@ export class DeviceServices {
     }
     const other = message.gbcs.subarray(frame.otherInfo.offset, frame.otherInfo.offset + frame.otherInfo.length);
     const recipient = header.recipient === ACCESS_CONTROL_BROKER && other.length >= 10 ? toHex(other.subarray(2, 10)) : header.recipient;
+    // A firmware activation's outcome (CS06 response, 0x00CA alert): the inventory records the version.
+    await recordActivatedFirmware(this.options.inventory, header.originator, header.messageCode, message.gbcs);
     if (header.cra === 3) {
       this.options.events.emit("alert.raised", { deviceId: header.originator, alertCode: alertCodeOf(message.gbcs, frame.content.offset), userIds: [recipient] });
       await this.options.deliver(recipient, {
@@ -594,6 +604,9 @@ async function responseSucceeded(message: Uint8Array): Promise<boolean> {
     return true;
   }
   const fields = parsed.payload.fields as Record<string, unknown>;
+  // ASN.1 outcomes (CS06 and others) name their result: anything but success is a failure.
+  const outcome = fields["executionOutcome"] as { responseCode?: { name?: unknown } } | undefined;
+  if (typeof outcome?.responseCode?.name === "string" && outcome.responseCode.name !== "success") return false;
   const results = Array.isArray(fields["results"]) ? (fields["results"] as { resultCode?: unknown }[]) : [];
   if (results.some((r) => typeof r.resultCode === "number" && r.resultCode !== 0)) return false;
   const components = Array.isArray(fields["components"]) ? (fields["components"] as Record<string, unknown>[]) : [];

@@ -34,9 +34,10 @@ export interface TransformInput {
   /** An electricity meter's build, where the command differs by it (the inventory knows). Default: single element. */
   readonly meterVariant?: "single-element" | "twin-element" | "polyphase" | undefined;
   /**
-   * The device a join names (OtherDeviceID), as the DCC knows it: its type from the Smart Metering
-   * Inventory and, for a Method C join, its certificate from the SMKI repository. DUIS carries
-   * only the ID, GBCS the type (and certificate) too (CS03A1/A2/B/C).
+   * The device a join names (OtherDeviceID), or the device an 8.11 Add puts on the CHF device log
+   * (DeviceID), as the DCC knows it: its type from the Smart Metering Inventory and, for a Method C
+   * join, its certificate from the SMKI repository. DUIS carries only the ID, GBCS the type (and
+   * certificate) too (CS03A1/A2/B/C, CCS01).
    */
   readonly otherDevice?: OtherDevice | undefined;
   /**

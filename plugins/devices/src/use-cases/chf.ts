@@ -1,18 +1,25 @@
 // The Communications Hub Function's device log (its HAN whitelist), commands the ACB sends on a
 // user's behalf (SRVs 8.11, 8.12.1, 8.9). CCS01 Add Device to CHF device log: register the device (EUI,
-// type, install code) and permit joining; the device is then on the hub's HAN. CCS02 Remove: it
-// is taken off. CCS03 Restore (8.12.1): a failed hub's log joins this one's HAN. CCS05 (0x0004)
-// Read CHF device log: the active devices with their link figures. Responses as the RTDS ones
-// (8.11_CCS01, 8.11_CCS02, 8.12.1_CCS03, 8.9_CCS05CCS04).
+// GBCS device type, install code) and permit joining; the device (a meter, a Type 1 device, an IHD
+// or CAD) is then on the hub's HAN. CCS02 Remove: it is taken off. CCS03 Restore (8.12.1): a failed
+// hub's log joins this one's HAN. CCS05 (0x0004) Read CHF device log: the active devices with their
+// link figures. Responses as the RTDS ones (8.11_CCS01, 8.11_CCS02, 8.12.1_CCS03, 8.9_CCS05CCS04).
 import { DLMS, fromHex } from "@opendcc/kernel";
-import { ROLE } from "../model.js";
+import { ROLE, kindOfAsn1Type, type DeviceKind } from "../model.js";
 import { ACCESS, RESULT, accessResponse } from "../protocol/dlms.js";
 import { cosemDateTime } from "../protocol/frames.js";
 import { at, defineUseCase, list, type CommandContext } from "./types.js";
 
-/** GBCS DeviceType of a CHF device log registration. */
-const REGISTERED_KIND = { 0: "GSME", 1: "ESME" } as const;
 const EUI = /^[0-9A-F]{16}$/;
+/** GBCS DeviceType 6 is any Type 2 device. */
+const TYPE_2 = 6;
+
+/** The kinds a CHF registers under a GBCS DeviceType (the joins' enumeration); none for a CHF or an unknown type. */
+function kindsRegisteredAs(type: unknown): readonly DeviceKind[] {
+  if (type === TYPE_2) return ["IHD", "CAD"];
+  const kind = typeof type === "number" ? kindOfAsn1Type(type) : null;
+  return kind && kind !== "CHF" ? [kind] : [];
+}
 
 /** The device an EUI names in the estate, or null (a CHF whitelists EUIs it has never heard from). */
 function deviceOf(context: CommandContext, eui: string): number | null {
@@ -23,11 +30,11 @@ export const CCS01 = defineUseCase({
   name: "CCS01", messageCode: 0x0001, kinds: ["CHF"], critical: false, roles: [ROLE.accessControlBroker], dateTime: false,
   execute(context) {
     const requests = list(context.command.payload.fields, "requests");
-    const [eui, type] = (at(requests[0], "value") ?? []) as [string?, number?];
+    const [eui, type] = (at(requests[0], "value") ?? []) as [string?, unknown?];
     const index = deviceOf(context, String(eui ?? "").toUpperCase());
-    const kind = REGISTERED_KIND[type as keyof typeof REGISTERED_KIND];
+    const kinds = kindsRegisteredAs(type);
     // A device of another kind under that EUI cannot be registered as this one.
-    const registered = kind !== undefined && (index === null || context.estate.kindAt(index) === kind);
+    const registered = kinds.length > 0 && (index === null || kinds.includes(context.estate.kindAt(index)));
     if (registered && index !== null) context.estate.setJoined(index, context.index, true);
     return accessResponse(context.header.counter, requests.map((r, i) => ({
       choice: at(r, "service") === "action" ? ACCESS.action : ACCESS.set,

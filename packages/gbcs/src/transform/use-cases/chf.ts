@@ -2,7 +2,8 @@
 // ACB sends to the CHF on the user's behalf (the user is the supplementary remote party).
 import { DLMS, type GbcsWriter } from "@opendcc/kernel";
 import type { ServiceFields } from "../fields.js";
-import { defineUseCase, TransformError, type UseCaseEncoder } from "../types.js";
+import { defineUseCase, TransformError, type EncodeContext, type UseCaseEncoder } from "../types.js";
+import { GBCS_DEVICE_TYPE } from "./cs-join.js";
 import { acbOnBehalfOfUser, action, CLASS, get, logRange, readLogPeriod, request, set } from "./esme-more-dlms.js";
 
 const CHF_DEVICE_LOG = "0-0:30.3.0.255";
@@ -15,20 +16,23 @@ const JOIN_TIMEOUT = 3;
 const DEVICE_LIST = 4;
 const READ_WITH_SECURITY_DETAILS = 4;
 
-/** GBCS DeviceType enumeration of a device log entry. */
-const GBCS_DEVICE_TYPE = { GSME: 0, ESME: 1 } as const;
 /** The key a CHF registers a device with: its Install Code. */
 const KEY_IS_INSTALL_CODE = 0;
 
 /**
- * The GBCS device type of the device added to the CHF device log. DUIS carries no type, only the
- * meter's MPxN: an MPAN (13 digits) is an ESME's, an MPRN (6-10 digits) a GSME's.
+ * The GBCS device type of the device added to the CHF device log (the DeviceType enumeration the
+ * joins use: GSME 0, ESME 1, ... any Type 2 device 6). The DCC knows it from the Smart Metering
+ * Inventory (TransformInput.otherDevice); without it, only a meter's MPxN tells: an MPAN
+ * (13 digits) is an ESME's, an MPRN (6-10 digits) a GSME's.
  */
-function joiningDeviceType(add: ServiceFields): number {
+function joiningDeviceType(context: EncodeContext, add: ServiceFields): number {
+  const known = context.input.otherDevice?.deviceType;
+  if (known === "CHF") throw new TransformError("AddDeviceToCHFWhitelist: a CHF joins no other hub's device log", "DeviceID");
+  if (known) return GBCS_DEVICE_TYPE[known];
   const mpxn = add.optionalText("ImportMPxN");
   if (mpxn && /^\d{13}$/.test(mpxn)) return GBCS_DEVICE_TYPE.ESME;
   if (mpxn && /^\d{6,10}$/.test(mpxn)) return GBCS_DEVICE_TYPE.GSME;
-  throw new TransformError("AddDeviceToCHFWhitelist: the device type is known only from an ImportMPxN (MPAN or MPRN); other devices need the inventory's device type", "AddDeviceToCHFWhitelist/ImportMPxN");
+  throw new TransformError("AddDeviceToCHFWhitelist: the device type is the inventory's device type (otherDevice), or a meter's ImportMPxN (MPAN or MPRN); neither was given", "AddDeviceToCHFWhitelist/ImportMPxN");
 }
 
 // CCS01 Add Device to / CCS02 Remove device from CHF device log (SRV 8.11, by RequestType).
@@ -38,7 +42,8 @@ const CCS01 = defineUseCase({
   useCase: "CCS01/CCS02", srv: "8.11", deviceTypes: ["CHF"], critical: false, header: acbOnBehalfOfUser,
   chosenUseCase: ({ fields }) => deviceLogChange(fields).useCase,
   messageCode: ({ fields }) => deviceLogChange(fields).messageCode,
-  write: (w, { counter, fields }) => {
+  write: (w, context) => {
+    const { counter, fields } = context;
     const device = fields.hex("DeviceID");
     if (device.length !== 8) throw new TransformError("DeviceID is not an EUI-64", "DeviceID");
     if (fields.text("RequestType") === "Remove") {
@@ -48,7 +53,7 @@ const CCS01 = defineUseCase({
     const add = fields.get("AddDeviceToCHFWhitelist");
     const installCode = add.hex("InstallCode");
     if (installCode.length !== 16) throw new TransformError("InstallCode is not 16 bytes", "AddDeviceToCHFWhitelist/InstallCode");
-    const deviceType = joiningDeviceType(add);
+    const deviceType = joiningDeviceType(context, add);
     request(w, counter, [
       [action(CLASS.chfDeviceLog, CHF_DEVICE_LOG, REGISTER_DEVICE), (x) => {
         x.dlmsStructure(4).dlmsOctets(device).dlmsNumber(DLMS.enum, deviceType).dlmsOctets(installCode).dlmsNumber(DLMS.enum, KEY_IS_INSTALL_CODE);

@@ -1,0 +1,39 @@
+// A firmware activation a device reports changes what the Smart Metering Inventory records: after
+// a successful CS06 (SRV 11.3 Activate Firmware) the device runs the new image, and the inventory's
+// firmware version follows it (seed 003 paragraph 194: a command's response updates the inventory
+// records the command affects).
+import { parseGbcs } from "@opendcc/gbcs";
+import { InventoryError, type SmartMeteringInventory } from "./inventory.js";
+
+/** CS06's response, and the 0x00CA alert that carries a future-dated CS06's outcome (gbcs.md 4). */
+const ACTIVATION_MESSAGE_CODES: ReadonlySet<number> = new Set([0x0012, 0x00ca]);
+
+interface ActivationOutcome {
+  readonly responseCode?: { readonly name?: unknown };
+  readonly firmwareVersion?: unknown;
+}
+
+/** The version a message reports running after a successful activation; null for any other message. */
+export async function activatedFirmwareVersion(messageCode: number, message: Uint8Array): Promise<string | null> {
+  if (!ACTIVATION_MESSAGE_CODES.has(messageCode)) return null;
+  let fields;
+  try {
+    fields = (await parseGbcs(message)).payload.fields as { executionOutcome?: ActivationOutcome };
+  } catch {
+    return null;
+  }
+  const outcome = fields.executionOutcome;
+  return outcome?.responseCode?.name === "success" && typeof outcome.firmwareVersion === "string" ? outcome.firmwareVersion : null;
+}
+
+/** Sets the device's firmware version in the inventory when the message reports a successful activation. */
+export async function recordActivatedFirmware(inventory: SmartMeteringInventory, deviceId: string, messageCode: number, message: Uint8Array): Promise<void> {
+  const firmwareVersion = await activatedFirmwareVersion(messageCode, message);
+  if (!firmwareVersion) return;
+  try {
+    inventory.update(deviceId, { firmwareVersion });
+  } catch (error) {
+    if (!(error instanceof InventoryError)) throw error;
+    console.error(`inventory: ${deviceId} reports firmware ${firmwareVersion} activated, but the inventory refuses it: ${error.message}`);
+  }
+}
