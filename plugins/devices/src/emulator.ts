@@ -456,7 +456,10 @@ export class DeviceEmulator implements DeviceTransport {
     }
   }
 
-  /** An image transfer's time over the hub's WAN; lost attempts on an intermittent WAN are retried. */
+  /**
+   * How long a transfer the CSP carries (a firmware image, a device's message to the DCC) takes
+   * over the hub's WAN: lost attempts on an intermittent WAN are retried, each after the latency.
+   */
   private transferDelay(hub: number): number {
     let waited = 0;
     for (let attempt = 0; attempt < MAX_TRANSFER_ATTEMPTS; attempt++) {
@@ -466,7 +469,7 @@ export class DeviceEmulator implements DeviceTransport {
         waited += this.estate.wanAt(hub).latencyMs;
       }
     }
-    throw new Error(`the firmware image did not get through to communications hub ${this.estate.euiOf(hub)} in ${MAX_TRANSFER_ATTEMPTS} attempts`);
+    throw new Error(`nothing got through to or from communications hub ${this.estate.euiOf(hub)} in ${MAX_TRANSFER_ATTEMPTS} attempts`);
   }
 
   private receiveFirmware(index: number, image: Uint8Array): void {
@@ -506,7 +509,7 @@ export class DeviceEmulator implements DeviceTransport {
     }
     let delay: number;
     try {
-      delay = this.wan.delay(hub);
+      delay = this.transferDelay(hub);
     } catch (error) {
       return this.log(`devices: a message from ${deviceId} was lost: ${(error as Error).message}`);
     }
@@ -548,7 +551,7 @@ function describeAction(action: PendingCommand["action"]): string {
   return "credentials";
 }
 
-/** How often the CSP tries an image transfer over an intermittent WAN before it gives up. */
+/** How often the CSP tries a transfer over an intermittent WAN before it gives up. */
 const MAX_TRANSFER_ATTEMPTS = 100;
 
 const after = (ms: number) => new Promise<void>((resolve) => (ms > 0 ? setTimeout(resolve, ms) : queueMicrotask(resolve)));
