@@ -309,8 +309,19 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
     void pump();
   }
 
+  // Responses are written (signed) concurrently but join a user's outbox in the order they were
+  // handed over, so that a device's alerts reach the user in the order the device sent them.
+  const outboxTails = new Map<string, Promise<void>>();
   async function deliver(userId: string, response: GatewayResponse): Promise<void> {
-    delivery.enqueue(userId, await options.codec.writeResponse(response));
+    const written = options.codec.writeResponse(response);
+    const queued = (outboxTails.get(userId) ?? Promise.resolve()).then(async () => void delivery.enqueue(userId, await written));
+    const tail = queued.catch(() => undefined);
+    outboxTails.set(userId, tail);
+    try {
+      await queued;
+    } finally {
+      if (outboxTails.get(userId) === tail) outboxTails.delete(userId);
+    }
     await journal.commit();
     void pump();
   }
