@@ -8,7 +8,7 @@
 // execution date-time, a locally delivered command for its response) is kept durably
 // (kept-commands.ts); a change of supplier is signed by the CoS party (cos-party.ts).
 import { ACCESS_CONTROL_BROKER, TransformError, headerOf, parseGbcs, transformRequest, type DeviceType as GbcsDeviceType, type KeyRing, type RestoredDeviceLog, type ServiceNode } from "@opendcc/gbcs";
-import { FrameError, concatBytes, fromHex, importPublicKey, parseFrame, sign, toHex, verify, verifyMac, wrapApdu } from "@opendcc/kernel";
+import { FrameError, concatBytes, fromHex, importPublicKey, parseFrame, sign, toHex, verify, verifyMac, wrapApdu, type Frame } from "@opendcc/kernel";
 import { certificateIssuerSerial } from "@opendcc/duis";
 import type { CatalogueEntry } from "./catalogue.js";
 import type { EventBus } from "./events.js";
@@ -459,7 +459,7 @@ export class DeviceServices {
     const other = message.gbcs.subarray(frame.otherInfo.offset, frame.otherInfo.offset + frame.otherInfo.length);
     const recipient = header.recipient === ACCESS_CONTROL_BROKER && other.length >= 10 ? toHex(other.subarray(2, 10)) : header.recipient;
     // A firmware activation's outcome (CS06 response, 0x00CA alert): the inventory records the version.
-    await recordActivatedFirmware(this.options.inventory, header.originator, header.messageCode, message.gbcs);
+    recordActivatedFirmware(this.options.inventory, header.originator, { cra: header.cra, messageCode: header.messageCode, content: contentOf(message.gbcs, frame) });
     if (header.cra === 3) {
       this.options.events.emit("alert.raised", { deviceId: header.originator, alertCode: alertCodeOf(message.gbcs, frame.content.offset), userIds: [recipient] });
       await this.options.deliver(recipient, {
@@ -504,8 +504,10 @@ export class DeviceServices {
     const local = this.options.kept.get("local", key);
     if (!local) throw new ServiceError(ResponseCodes.malformed, `no command for local delivery was returned for OriginalRequestID ${key} (or its response was already returned)`);
     let header;
+    let frame;
     try {
-      header = headerOf(gbcs, parseFrame(gbcs));
+      frame = parseFrame(gbcs);
+      header = headerOf(gbcs, frame);
     } catch (error) {
       throw new ServiceError(ResponseCodes.malformed, `DeviceGBCSResponse is not a GBCS message: ${(error as Error).message}`);
     }
@@ -517,6 +519,7 @@ export class DeviceServices {
       }
     }
     if (local.effect) this.applyEffect(local.effect, key, true);
+    recordActivatedFirmware(this.options.inventory, original.target, { cra: 2, messageCode: header.messageCode, content: contentOf(gbcs, frame) });
     this.options.kept.release("local", key);
     this.options.events.emit("response.received", { requestId: key, deviceId: original.target, responseCode: ResponseCodes.success });
     this.options.queue(user.userId, {
@@ -572,6 +575,11 @@ function splitSigned(signed: Uint8Array): { content: Uint8Array; signature: Uint
     throw new ServiceError(ResponseCodes.preCommandSignature, "the Signed Pre-Command carries no signature (expected the Pre-Command, 40 and 64 bytes of r||s)");
   }
   return { content: signed.subarray(0, frame.signatureOffset - 1), signature: signed.subarray(frame.signatureOffset, frame.signatureOffset + 64) };
+}
+
+/** A message's payload (its content field). */
+function contentOf(message: Uint8Array, frame: Frame): Uint8Array {
+  return message.subarray(frame.content.offset, frame.content.offset + frame.content.length);
 }
 
 /** The alert code of a GBCS alert: DLMS notification (12 + code), GBZ (after 01 09 count), or ASN.1. */

@@ -83,8 +83,11 @@ beforeEach(async () => {
 
 const recorded = () => gateway.dcc.services.inventory.get(ESME)?.firmwareVersion;
 
-/** 11.3 through the critical round trip: CV 4 for the Pre-Command, signed, back with CV 5 (I99). */
-async function activate(executionDateTime?: string): Promise<bigint> {
+/**
+ * 11.3 through the critical round trip: CV 4 for the Pre-Command, signed, back with CV 5 (I99); or
+ * with CV 6, when the command comes back for local delivery (its answer, I0 with the LocalCommand).
+ */
+async function activate(executionDateTime?: string, commandVariant: 5 | 6 = 5): Promise<bigint> {
   const id = ++counter;
   const request = requestXml({
     counter: id, cv: 4, srv: "11.3", element: "ActivateFirmware", target: ESME, originator: SUPPLIER,
@@ -95,12 +98,12 @@ async function activate(executionDateTime?: string): Promise<bigint> {
   if (body.kind !== "ResponseMessage" || body.content?.kind !== "PreCommand") throw new Error(`no Pre-Command: ${first.code} ${first.reason ?? ""}`);
   const signed = writeRequest({
     schemaVersion: "5.2",
-    header: { requestId: { originator: SUPPLIER, target: ESME, counter: id }, commandVariant: 5, serviceReference: "11.3", serviceReferenceVariant: "11.3" },
+    header: { requestId: { originator: SUPPLIER, target: ESME, counter: id }, commandVariant, serviceReference: "11.3", serviceReferenceVariant: "11.3" },
     body: { element: "SignedPreCommand", gbcsPayload: await signPreCommand(body.content.gbcsPayload, supplierDs.privateKey) },
     signature: null,
   });
-  const answer = await gateway.send("serviceS", await signAs(gateway, SUPPLIER, signed));
-  expect([answer.code, answer.reason]).toEqual(["I99", null]);
+  const answer = await gateway.send(commandVariant === 5 ? "serviceS" : "serviceD", await signAs(gateway, SUPPLIER, signed));
+  expect([answer.code, answer.reason]).toEqual([commandVariant === 5 ? "I99" : "I0", null]);
   return id;
 }
 
@@ -137,6 +140,18 @@ describe("11.3 Activate Firmware and the inventory's firmware version", () => {
       expect((await delivered(responseTo(id))).header.responseCode).toBe("I0");
       expect(recorded()).toBe(RECORDED);
     }
+  });
+
+  it("records the version from a locally delivered activation's response returned with 8.13 (paragraph 194)", async () => {
+    const id = await activate(undefined, 6);
+    expect(meter.received).toHaveLength(0);
+    const response = await meter.signed(2, id, SUPPLIER, 0x0012, outcome(0, "00020001"));
+    const returned = await gateway.send("serviceD", await signAs(gateway, SUPPLIER, requestXml({
+      counter: ++counter, cv: 8, srv: "8.13", element: "ReturnLocalCommandResponse", originator: SUPPLIER,
+      children: [{ name: "OriginalRequestID", text: `90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A0:${id}` }, { name: "DeviceGBCSResponse", text: btoa(String.fromCharCode(...response)) }],
+    })));
+    expect([returned.code, returned.reason]).toEqual(["I0", null]);
+    expect(recorded()).toBe("00020001");
   });
 
   it("records a future-dated activation's version from its 0x00CA alert, not from the command's acceptance", async () => {
