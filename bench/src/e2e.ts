@@ -142,7 +142,7 @@ export async function runE2eBench(options: E2eOptions): Promise<{ result: E2eRes
     });
     say(`reading each of the ${activePremises * 2} active meters once`);
     await Promise.all(connections.map((c) => c.prime(receiver)));
-    const presign = Math.ceil(((options.presignRate ?? 400) * (options.seconds + warmUpSeconds)) / options.connections);
+    const presign = Math.ceil(((options.presignRate ?? 1500) * (options.seconds + warmUpSeconds)) / options.connections);
     say(`signing ${presign * connections.length} requests ahead`);
     for (const connection of connections) await connection.prepare(presign);
 

@@ -46,7 +46,9 @@ describe.skipIf(!built)("fleet and bench e2e from the CLI (needs the build)", ()
     const { result } = await runE2eBench({ seconds: 2, premises: 40, connections: 4, store: "memory", presignRate: 150 });
     expect(result.errors).toBe(0);
     expect(result.requestsPerSecond).toBeGreaterThan(10);
-    expect(Object.keys(result.srvMix)).toEqual(expect.arrayContaining(["4.1.1 ESME (ECS17b)", "4.1.1 GSME (GCS13a)", "7.1/7.2/7.3 supply (ECS42/43/44)", "1.1.1 tariff (ECS01a)"]));
+    expect(Object.keys(result.srvMix)).toEqual(expect.arrayContaining(["4.1.1 ESME (ECS17b)", "4.1.1 GSME (GCS13a)", "7.1/7.2/7.3 supply (ECS42/43/44)", "1.1.1 tariff (ECS01a)", "2.2 top-up (CS01a)"]));
+    // A top-up whose UTRN a meter refused would raise an alert (0x8F63 or 0x8F51).
+    expect(result.alerts).toBe(0);
     expect(result.p99Ms).toBeGreaterThanOrEqual(result.p50Ms);
     expect(result.gateway.cpuMsPerRequest).toBeGreaterThan(0);
   });

@@ -2,10 +2,14 @@
 // them with its XML-signing key (DUIS XML signature), posts them to the endpoint of their Command
 // Variant, and does the critical round trip: Command Variant 4 returns the Pre-Command, which it
 // signs with its GBCS digital-signing key and returns as a Signed Pre-Command (Command Variant 5,
-// same RequestID; DUIS 3.2.2, seed 003 paragraph 140).
+// same RequestID; DUIS 3.2.2, seed 003 paragraph 140). It runs on Node: node:http with kept-alive
+// connections and node:crypto ECDSA, so that the load generator takes less of the machine it shares
+// with the gateway it measures.
+import { Agent, request } from "node:http";
 import { endpointFor, signDocument, writeRequest, type CommandVariant } from "@opendcc/duis";
 import { signPreCommand } from "@opendcc/gbcs";
 import { fromBase64, toBase64 } from "@opendcc/kernel";
+import { nodeEcdsa } from "@opendcc/server/node";
 import type { BodySpec } from "./bodies.js";
 import type { E2eUser } from "./users.js";
 
@@ -38,9 +42,13 @@ export const requestKey = (originator: string, target: string, counter: bigint |
 
 const RESPONSE_CODE = /<sr:ResponseCode>([^<]+)</;
 const GBCS_PAYLOAD = /<sr:GBCSPayload>([^<]+)</;
+/** A UTRN's counter has its low 32 bits zero and 10 bits above them (gbcs.md 9). */
+const TOP_UP_STEP = 1n << 32n;
+const LAST_TOP_UP_COUNTER = 1023n << 32n;
 
 export class DuisClient {
   private counter: bigint;
+  private readonly agent = new Agent({ keepAlive: true });
 
   constructor(readonly url: string, readonly user: E2eUser, firstCounter = 1000n) {
     this.counter = firstCounter;
@@ -54,6 +62,12 @@ export class DuisClient {
   /** Moves the counter on to at least `counter` (e.g. a top-up's, whose low 32 bits are zero). */
   skipTo(counter: bigint): void {
     if (counter > this.counter) this.counter = counter;
+  }
+
+  /** The next counter a top-up can carry (the first from the next one with its low 32 bits zero), or null when a UTRN's 10 counter bits are used up. */
+  nextTopUpCounter(): bigint | null {
+    const counter = ((this.counter + TOP_UP_STEP - 1n) / TOP_UP_STEP) * TOP_UP_STEP;
+    return counter === 0n || counter > LAST_TOP_UP_COUNTER ? null : counter;
   }
 
   build(spec: RequestSpec): Built {
@@ -73,13 +87,27 @@ export class DuisClient {
   }
 
   sign(xml: string): Promise<string> {
-    return signDocument(xml, { privateKey: this.user.xmlKey, issuerName: this.user.issuerName, serialNumber: this.user.serialNumber });
+    return signDocument(xml, { privateKey: this.user.xmlKey, issuerName: this.user.issuerName, serialNumber: this.user.serialNumber, ecdsa: nodeEcdsa });
   }
 
-  async post(cv: CommandVariant, signedXml: string): Promise<Answer> {
-    const response = await fetch(`${this.url}/api/v1/${endpointFor(cv)}`, { method: "POST", body: signedXml, headers: { "content-type": "application/xml" } });
-    const xml = await response.text();
-    return { status: response.status, code: RESPONSE_CODE.exec(xml)?.[1] ?? null, reason: response.headers.get("x-opendcc-reason"), xml };
+  post(cv: CommandVariant, signedXml: string): Promise<Answer> {
+    const body = Buffer.from(signedXml, "utf8");
+    return new Promise((resolve, reject) => {
+      const sent = request(`${this.url}/api/v1/${endpointFor(cv)}`, {
+        method: "POST", agent: this.agent, headers: { "content-type": "application/xml", "content-length": body.length },
+      }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("error", reject);
+        response.on("end", () => {
+          const xml = Buffer.concat(chunks).toString("utf8");
+          const reason = response.headers["x-opendcc-reason"];
+          resolve({ status: response.statusCode ?? 0, code: RESPONSE_CODE.exec(xml)?.[1] ?? null, reason: typeof reason === "string" ? reason : null, xml });
+        });
+      });
+      sent.on("error", reject);
+      sent.end(body);
+    });
   }
 
   /** Builds, signs and posts a request (non-critical, or a critical one's first leg). */

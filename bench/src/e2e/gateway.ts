@@ -4,12 +4,12 @@
 // Smart Metering Inventory with its device logs, registration data naming Supplier A for every
 // premises, and the supplier users. The CoS party (seed 003 paragraph 142) has its signing key and
 // the devices trust its certificate, so a gaining supplier's 6.23 runs end to end. Served over
-// HTTP by the Node entry.
+// HTTP by the Node entry, with its node:crypto ECDSA and node:http pushes.
 import { COS_PARTY_ID, createDuisCodec, openDcc, userCertificateFromPem, type AnomalyThreshold, type Dcc, type GatewayStore } from "@opendcc/core";
 import { ACCESS_CONTROL_BROKER, KeyRing, TestSmki, type IssuedCertificate } from "@opendcc/gbcs";
 import { createDevicesPlugin, fleetEui, SLOTS, type DeviceEmulator } from "@opendcc/plugin-devices";
 import { startPlugins } from "@opendcc/server";
-import { startNodeServer } from "@opendcc/server/node";
+import { createNodePusher, nodeEcdsa, startNodeServer } from "@opendcc/server/node";
 import { SqlGatewayStore } from "@opendcc/store";
 import { openEmbedded } from "@opendcc/store/embedded";
 import { SUPPLIER_B_PARTY, SUPPLIER_PARTY, type UserCertificates } from "./users.js";
@@ -88,8 +88,9 @@ export async function startE2eGateway(options: E2eGatewayOptions): Promise<E2eGa
   const store: GatewayStore | undefined = options.store === "embedded" ? await SqlGatewayStore.open(await openEmbedded({ memory: true })) : undefined;
   const commandKeys = devices.commandKeys(ring);
   const dcc = await openDcc({
-    codec: createDuisCodec({ dccKey: { privateKey: dccCertificate.keys.privateKey, certificate: dccCertificate.der }, now }),
-    now, commandKeys, cosSigningKey: cos.keys.privateKey, ...(store ? { store } : {}), ...(options.thresholds ? { thresholds: options.thresholds } : {}),
+    // The Node gateway's choices (server/node.ts): node:crypto ECDSA for the XML signatures, node:http pushes.
+    codec: createDuisCodec({ dccKey: { privateKey: dccCertificate.keys.privateKey, certificate: dccCertificate.der }, now, ecdsa: nodeEcdsa }),
+    push: createNodePusher(), now, commandKeys, cosSigningKey: cos.keys.privateKey, ...(store ? { store } : {}), ...(options.thresholds ? { thresholds: options.thresholds } : {}),
   });
   const { users, inventory, registration } = dcc.services;
   for (const partyId of new Set([SUPPLIER_PARTY, ...options.users.map((u) => u.partyId)])) users.addParty({ partyId, name: PARTY_NAMES[partyId] ?? partyId });

@@ -2,7 +2,7 @@
 // sender's certificate), responses out (DUIS XML signed by the DCC).
 import {
   DuisError, formatEui, formatRequestId, node, parseRequest, parseRequestId, parseXml, text, verifyDocument, writeResponse, writeSignedResponse,
-  normalizeDn, type XmlDocument, type DuisNode, type DuisResponse, type KeyResolver, type ResponseContent, type ResponseMessageBody, type DeviceAlertMessageBody,
+  normalizeDn, type XmlDocument, type DuisNode, type DuisResponse, type Ecdsa, type KeyResolver, type ResponseContent, type ResponseMessageBody, type DeviceAlertMessageBody,
 } from "@opendcc/duis";
 import { importPublicKey } from "@opendcc/kernel";
 import { certificateIssuerSerial } from "@opendcc/duis";
@@ -33,7 +33,8 @@ const STATUS_NAMES: Record<DeviceRecord["status"], string> = {
   decommissioned: "Decommissioned",
 };
 
-export function createDuisCodec(options: { dccKey?: DccSigningKey; now?: () => Date } = {}): RequestCodec {
+/** ecdsa: the XML signatures' ECDSA (default WebCrypto; a Node gateway passes @opendcc/server/node's nodeEcdsa). */
+export function createDuisCodec(options: { dccKey?: DccSigningKey; now?: () => Date; ecdsa?: Ecdsa } = {}): RequestCodec {
   const now = options.now ?? (() => new Date());
   const keyCache = new WeakMap<UserCertificate, Promise<CryptoKey>>();
   // Each request's document, read once for both the request and its signature.
@@ -81,7 +82,7 @@ export function createDuisCodec(options: { dccKey?: DccSigningKey; now?: () => D
       }
       return key;
     };
-    const result = await verifyDocument(document, resolve);
+    const result = await verifyDocument(document, resolve, options.ecdsa ? { ecdsa: options.ecdsa } : {});
     if (!result.ok) {
       if (result.reason === "unknown-certificate") {
         return { ok: false, code: ResponseCodes.certificateInvalid, reason: `the signing certificate is not an XML-signing certificate of ${sender.userId}: ${result.message}` };
@@ -120,7 +121,9 @@ export function createDuisCodec(options: { dccKey?: DccSigningKey; now?: () => D
   // Written and signed in one step (no DOM): two signed responses per Service Request.
   const sign = async (response: DuisResponse): Promise<string> => {
     if (!options.dccKey || !dccKeyInfo) return writeResponse(response);
-    return writeSignedResponse(response, { privateKey: options.dccKey.privateKey, issuerName: dccKeyInfo.issuerName, serialNumber: dccKeyInfo.serialDecimal });
+    return writeSignedResponse(response, {
+      privateKey: options.dccKey.privateKey, issuerName: dccKeyInfo.issuerName, serialNumber: dccKeyInfo.serialDecimal, ...(options.ecdsa ? { ecdsa: options.ecdsa } : {}),
+    });
   };
 
   const writeDccAlert = async (alert: DccAlert): Promise<string> => sign({

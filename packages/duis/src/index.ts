@@ -23,6 +23,8 @@ export {
   signDocument, verifyDocument, EXCLUSIVE_C14N, ECDSA_SHA256, SHA256_DIGEST, ENVELOPED_SIGNATURE,
 } from "./signature.js";
 export type { SignOptions, KeyResolver, VerifyFailure, VerifyResult, VerifyOptions } from "./signature.js";
+export { webCryptoEcdsa } from "./ecdsa.js";
+export type { Ecdsa } from "./ecdsa.js";
 export { certificateIssuerSerial, certificatePublicKey, certificateResolver, normalizeDn } from "./certificate.js";
 export type { CertificateIssuerSerial } from "./certificate.js";
 export { canonicalizeDocument, canonicalizeExclusive } from "./c14n.js";

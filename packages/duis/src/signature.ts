@@ -7,8 +7,9 @@
 // - KeyInfo/X509Data/X509IssuerSerial: issuer as an RFC 2253 string, serial in decimal.
 // The same recipe signs and verifies: signing builds the document with its ds:Signature in
 // place and digests it with the signature left out, exactly as a verifier will.
-import { sha256, sign, timingSafeEqual, verify } from "@opendcc/kernel";
+import { sha256, timingSafeEqual } from "@opendcc/kernel";
 import { canonicalizeDocument, canonicalizeExclusive } from "./c14n.js";
+import { webCryptoEcdsa, type Ecdsa } from "./ecdsa.js";
 import { allDs, attributeOf, firstDs, PLACEHOLDER_BASE64, readSignatureInfo } from "./signature-info.js";
 import { toBase64Text } from "./values.js";
 import { DS_NS, TEXT_NODE, elementChildren, parseXml, type Document, type Element, type XmlLimits } from "./xml.js";
@@ -29,6 +30,8 @@ export interface SignOptions {
   /** The signing certificate's serial number: a bigint or a decimal string. */
   readonly serialNumber: bigint | string;
   readonly limits?: XmlLimits;
+  /** Default: WebCrypto. */
+  readonly ecdsa?: Ecdsa;
 }
 
 /**
@@ -61,7 +64,7 @@ export async function signDocument(xml: string | Uint8Array, options: SignOption
 
   const digest = sha256(utf8(canonicalizeDocument(document, { exclude: signature })));
   (firstDs(firstDs(signedInfo, "Reference"), "DigestValue") as Element).appendChild(document.createTextNode(toBase64Text(digest)));
-  const value = await sign(options.privateKey, utf8(canonicalizeExclusive(signedInfo)));
+  const value = await (options.ecdsa ?? webCryptoEcdsa).sign(options.privateKey, utf8(canonicalizeExclusive(signedInfo)));
   (firstDs(signature, "SignatureValue") as Element).appendChild(document.createTextNode(toBase64Text(value)));
   return `${DECLARATION}\n${canonicalizeDocument(document, { withComments: true })}\n`;
 }
@@ -118,6 +121,8 @@ export type VerifyResult =
 
 export interface VerifyOptions {
   readonly limits?: XmlLimits;
+  /** Default: WebCrypto. */
+  readonly ecdsa?: Ecdsa;
 }
 
 /**
@@ -172,7 +177,7 @@ export async function verifyDocument(xml: string | Uint8Array | Document, resolv
   const digest = sha256(utf8(canonicalizeDocument(document, { exclude: signature })));
   if (!timingSafeEqual(digest, digestValue)) return refuse("digest-mismatch", "the document's digest differs from the signed DigestValue: it was changed after signing");
   const prefixes = inclusivePrefixes(canonicalization);
-  const valid = await verify(key, utf8(canonicalizeExclusive(signedInfo, prefixes)), signatureValue);
+  const valid = await (options.ecdsa ?? webCryptoEcdsa).verify(key, utf8(canonicalizeExclusive(signedInfo, prefixes)), signatureValue);
   if (!valid) return refuse("bad-signature", "the signature over SignedInfo does not verify with the named certificate's key");
   return { ok: true, issuerName: info.issuerName, serialNumber };
 }

@@ -4,8 +4,9 @@
 // (write.ts) is the document's Canonical XML, and the ds:Signature is written as signDocument
 // would canonicalize it, so the result is byte for byte what signDocument(writeResponse(r)) gives
 // (test/signed-write.test.ts), apart from ECDSA's random signature value.
-import { sha256, sign } from "@opendcc/kernel";
+import { sha256 } from "@opendcc/kernel";
 import { escapeText } from "./c14n.js";
+import { webCryptoEcdsa } from "./ecdsa.js";
 import type { DuisResponse } from "./model.js";
 import { decimalSerial, ECDSA_SHA256, ENVELOPED_SIGNATURE, EXCLUSIVE_C14N, SHA256_DIGEST, type SignOptions } from "./signature.js";
 import { toBase64Text } from "./values.js";
@@ -28,7 +29,7 @@ export async function writeSignedResponse(response: DuisResponse, options: SignO
   const digest = toBase64Text(sha256(utf8.encode(`${before}${after}`)));
   // Exclusive C14N of SignedInfo declares the ds namespace on it; in the document it is inherited
   // from ds:Signature (a response's root does not declare ds).
-  const value = await sign(options.privateKey, utf8.encode(signedInfo(` xmlns:ds="${DS_NS}"`, digest)));
+  const value = await (options.ecdsa ?? webCryptoEcdsa).sign(options.privateKey, utf8.encode(signedInfo(` xmlns:ds="${DS_NS}"`, digest)));
   const signature = `<ds:Signature xmlns:ds="${DS_NS}">${signedInfo("", digest)}` +
     `<ds:SignatureValue>${toBase64Text(value)}</ds:SignatureValue><ds:KeyInfo><ds:X509Data><ds:X509IssuerSerial>` +
     `<ds:X509IssuerName>${escapeText(options.issuerName)}</ds:X509IssuerName><ds:X509SerialNumber>${serial}</ds:X509SerialNumber>` +

@@ -1,6 +1,11 @@
-// The Node entry: serves the app on a port with @hono/node-server.
+// The Node entry: serves the app on a port with @hono/node-server, and offers the Node
+// implementations of the gateway's hot paths for a Node gateway to plug in:
+// createDuisCodec({ ecdsa: nodeEcdsa }) and openDcc({ push: createNodePusher() }).
 import { serve, type ServerType } from "@hono/node-server";
 import { createApp, type AppOptions } from "./app.js";
+
+export { nodeEcdsa } from "./node-ecdsa.js";
+export { createNodePusher, type NodePusherOptions } from "./node-push.js";
 
 export interface NodeServer {
   readonly port: number;

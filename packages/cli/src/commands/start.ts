@@ -12,7 +12,7 @@ import { ACCESS_CONTROL_BROKER, KeyRing, TestSmki, toPem } from "@opendcc/gbcs";
 import { exportPrivateKey, importPrivateKey, pemToDer } from "@opendcc/kernel";
 import { createDemoEstate, REFERENCE_PREMISES, type DemoEstate } from "@opendcc/plugin-devices";
 import { startPlugins } from "@opendcc/server";
-import { startNodeServer } from "@opendcc/server/node";
+import { createNodePusher, nodeEcdsa, startNodeServer } from "@opendcc/server/node";
 import { SqlGatewayStore } from "@opendcc/store";
 import { openDatabase } from "@opendcc/store/open";
 import { DEMO_USERS, buildDemo, loadDemo, postDemo, readDemoUserCertificates, trustAnchorsOf, writeDemoUserKeys, writeKeyPair, type DemoUserCertificates } from "../demo.js";
@@ -230,8 +230,9 @@ async function startOnNode(port: number, dataDir: string, storeUrl: string | und
   ]);
   // The embedded store lives in the data folder unless --store names another (postgres://...).
   const store = await SqlGatewayStore.open(await openDatabase(storeUrl ?? join(dataDir, "db")));
-  const codec = createDuisCodec({ dccKey: { privateKey: await importKey(keys.dccKeyPem), certificate: keys.dccCertPem } });
-  const dcc = await openDcc({ codec, store, commandKeys: estate.devices.commandKeys(ring), cosSigningKey: await importKey(keys.cosDs.key) });
+  // On Node, DUIS signatures go through node:crypto and pushes through node:http (server node.ts).
+  const codec = createDuisCodec({ dccKey: { privateKey: await importKey(keys.dccKeyPem), certificate: keys.dccCertPem }, ecdsa: nodeEcdsa });
+  const dcc = await openDcc({ codec, store, push: createNodePusher(), commandKeys: estate.devices.commandKeys(ring), cosSigningKey: await importKey(keys.cosDs.key) });
   if (keys.fresh) {
     loadDemo(dcc, buildDemo(keys.users, estate.records, estate.deviceLogs));
     await dcc.commit();
