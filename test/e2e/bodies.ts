@@ -48,6 +48,10 @@ export const preNotify = (deviceId: string, type: string): BodySpec => ({
 export const hubInstalled = (chfId: string, mpxn: string): BodySpec => ({
   srv: "8.14.1", element: "CHFInstallSuccessSMWAN", children: [node("DeviceID", chfId), node("CHFInstallType", "CHF Install - SM WAN"), node("MPxN", mpxn)],
 });
+/** SRV 8.14.2 Communications Hub Status Update - Install with no SM WAN ('install and leave'). */
+export const hubInstalledWithoutWan = (chfId: string, mpxn: string): BodySpec => ({
+  srv: "8.14.2", element: "CHFInstallSuccessNoSMWAN", children: [node("DeviceID", chfId), node("CHFInstallType", "CHF Install - no SM WAN"), node("MPxN", mpxn)],
+});
 /** SRV 8.4 Update Inventory: the meter's MPxN. */
 export const updateMpxn = (deviceId: string, mpxn: string): BodySpec => ({
   srv: "8.4", element: "UpdateInventory", children: [node("DeviceID", deviceId), node("UpdateMPxN", [node("ImportMPxN", mpxn)])],

@@ -7,7 +7,7 @@
 // the gas system needs its GPF commissioned too. No GBCS use case commissions a GPF (8.1.1 maps to
 // ECS70 and GCS28 only), so the DCC itself sets it commissioned on 8.1.1 (paragraph 186).
 import { describe, expect, it } from "vitest";
-import { addToDeviceLog, commissionDevice, hubInstalled, preNotify, updateMpxn } from "./bodies.js";
+import { addToDeviceLog, commissionDevice, hubInstalled, hubInstalledWithoutWan, preNotify, updateMpxn } from "./bodies.js";
 import { readImportRegisters, startE2e, type E2e } from "./support.js";
 
 const DCC = "90B3D51F30000002";
@@ -104,5 +104,50 @@ describe("commissioning over HTTP", () => {
     await e2e.delivered(gsme.built.key);
     expect(status(HUB.gsme)).toBe("commissioned");
     expect(inventory.isEnrolled(HUB.gsme)).toBe(true);
+  });
+
+  it("install and leave: the hub installed with no SM WAN (8.14.2) cannot be reached; when its WAN comes the DCC commissions it (paragraph 185) and the meter joins and is commissioned", async () => {
+    const clock = new Date();
+    const e2e = await startE2e({ now: () => clock });
+    const { devices, dcc } = e2e.gateway;
+    const inventory = dcc.services.inventory;
+    const status = (deviceId: string) => inventory.get(deviceId)?.status;
+    const hub = { chf: "00DB1234567890C2", gpf: "00DB1234567890C3", esme: "00DB1234567890C0" };
+    const mpan = "1300000088888";
+    devices.add({ deviceId: hub.chf, kind: "CHF" });
+    devices.add({ deviceId: hub.gpf, kind: "GPF", hubId: hub.chf });
+    devices.add({ deviceId: hub.esme, kind: "ESME", hubId: hub.chf, joined: false });
+    // No SM WAN where the hub is fitted.
+    await e2e.json("PUT", `/plugins/devices/hubs/${hub.chf}/wan`, { state: "none" });
+    const premises = { postcode: "SW1A 3AA", address: "3 Demo Street", uprn: "100000000003" };
+    await e2e.json("POST", "/admin/v1/inventory/devices", [hub.chf, hub.gpf].map((deviceId, i) => ({
+      deviceId, type: i === 0 ? "CHF" : "GPF", status: "pending", manufacturer: "OD02", model: "EMULATED", firmwareVersion: "00010000", mpxn: null, chfId: i === 0 ? null : hub.chf, associatedWith: null, premises,
+    })));
+    const appointments = await e2e.json<unknown[]>("GET", "/admin/v1/registration");
+    await e2e.json("PUT", "/admin/v1/registration", [...appointments, { mpxn: mpan, fuel: "electricity", role: "IS", partyId: e2e.user.certificates.partyId, effectiveFrom: "2020-01-01", effectiveTo: null }]);
+    for (const body of [preNotify(hub.esme, "ESME"), updateMpxn(hub.esme, mpan), hubInstalledWithoutWan(hub.chf, mpan)]) {
+      const answer = await e2e.client.send({ target: DCC, body, cv: 8 });
+      expect([answer.code, answer.reason]).toEqual(["I99", null]);
+    }
+    expect(status(hub.chf)).toBe("installed-not-commissioned");
+
+    // Until the WAN comes, the hub cannot be reached: the join is refused, and the meter stays off the HAN.
+    const early = await e2e.client.send({ target: hub.chf, body: addToDeviceLog(hub.esme, mpan) });
+    expect(early.code).toBe("E20");
+    expect(early.reason).toMatch(/WAN connection of communications hub 00DB1234567890C2 is down/);
+    expect(status(hub.esme)).toBe("pending");
+
+    // The WAN comes: the CSP reports the hub's connection and the DCC commissions it (paragraph 185).
+    await e2e.json("PUT", `/plugins/devices/hubs/${hub.chf}/wan`, { state: "connected", latencyMs: 5 });
+    expect(status(hub.chf)).toBe("commissioned");
+    const joined = await e2e.client.send({ target: hub.chf, body: addToDeviceLog(hub.esme, mpan) });
+    expect(joined.code).toBe("I99");
+    expect((await e2e.delivered(joined.built.key)).gbcs).toMatchObject({ useCase: "CCS01", originator: hub.chf });
+    expect(status(hub.esme)).toBe("installed-not-commissioned");
+    const commissioned = await e2e.client.critical({ target: hub.esme, body: commissionDevice(clock) });
+    expect(commissioned.answer.code).toBe("I99");
+    await e2e.delivered(commissioned.built.key);
+    expect(status(hub.esme)).toBe("commissioned");
+    expect(inventory.isEnrolled(hub.esme)).toBe(true);
   });
 });

@@ -326,6 +326,15 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
     void pump();
   }
 
+  // Paragraph 185: a hub is commissioned once it connects to the SM WAN (after an install with no
+  // WAN, 8.14.2, the connection comes later).
+  function hubConnected(chfId: string): void {
+    const chf = inventory.get(chfId);
+    if (chf?.type !== "CHF" || (chf.status !== "pending" && chf.status !== "installed-not-commissioned")) return;
+    inventory.chfConnected(chfId);
+    void journal.commit().catch((error: unknown) => console.error(`inventory: CHF ${chfId} connected: ${(error as Error).message}`));
+  }
+
   async function releaseQuarantined(held: QuarantinedRequest): Promise<GatewayResponse> {
     let queued = () => {};
     outcomesAhead.set(held.requestId, new Promise((resolve) => (queued = resolve)));
@@ -348,6 +357,7 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
     useTransport: (next) => {
       transport = next;
       next?.onMessage((message) => void deviceServices.receive(message).catch((error: unknown) => console.error(`device ${message.deviceId}: ${(error as Error).message}`)));
+      next?.onHubConnected?.((chfId) => hubConnected(chfId));
     },
     runSchedules,
     migratePlugin: async (plugin, migrations) => {

@@ -16,6 +16,12 @@ export interface DeviceTransport {
   distributeFirmware?(distribution: { readonly requestId: string; readonly deviceId: string; readonly image: Uint8Array }): Promise<void>;
   /** Registers the receiver of device responses and alerts (GBCS bytes). */
   onMessage(receiver: (message: { readonly deviceId: string; readonly gbcs: Uint8Array }) => void): void;
+  /**
+   * Registers the receiver of the CSP's reports that a hub connected to the SM WAN (its first
+   * connection, or one after an outage); the DCC commissions a hub not yet commissioned then
+   * (seed 003 paragraph 185: install and leave, WAN later).
+   */
+  onHubConnected?(receiver: (chfId: string) => void): void;
 }
 
 export interface PluginJob {

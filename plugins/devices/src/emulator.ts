@@ -78,6 +78,7 @@ export class DeviceEmulator implements DeviceTransport {
   private keys: DeviceKeys;
   private wan: Wan;
   private receiver: Receiver | null = null;
+  private hubConnected: ((chfId: string) => void) | null = null;
   private readonly running = new Set<Promise<unknown>>();
   private readonly alertChains = new Map<number, Promise<void>>();
   /** Messages waiting for a hub's WAN to come back. */
@@ -174,10 +175,14 @@ export class DeviceEmulator implements DeviceTransport {
     });
   }
 
+  /** Sets a hub's WAN; a hub coming onto the WAN is reported to the DCC, as the CSP does. */
   setWan(hubId: string, state: WanState, latencyMs = 0): void {
     const hub = this.indexOf(hubId);
+    const wasDown = this.estate.wanAt(hub).state === "none";
     this.estate.setWan(hub, state, latencyMs);
-    if (state !== "none") this.flush(hub);
+    if (state === "none") return;
+    this.flush(hub);
+    if (wasDown) this.hubConnected?.(this.estate.euiOf(hub));
   }
 
   device(deviceId: string): DeviceView {
@@ -215,6 +220,10 @@ export class DeviceEmulator implements DeviceTransport {
   }
 
   // --- the transport ------------------------------------------------------------------------
+
+  onHubConnected(receiver: (chfId: string) => void): void {
+    this.hubConnected = receiver;
+  }
 
   onMessage(receiver: Receiver): void {
     this.receiver = receiver;
