@@ -8,7 +8,7 @@
 // the endpoint (originator and alert code from the GBCS payload). Writes bench/results/alert-latency.json.
 //
 //   node bench/dist/alert-latency.js [--burst 1000] [--rate 50] [--seconds 20] [--store embedded|memory] [--wan-latency 0]
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
@@ -19,6 +19,7 @@ import { headerOf } from "@opendcc/gbcs";
 import { parseFrame } from "@opendcc/kernel";
 import type { DeviceEmulator } from "@opendcc/plugin-devices";
 import { premisesDevices, startE2eGateway, type E2eStore } from "./e2e/gateway.js";
+import { listenForPushes } from "./e2e/receiver.js";
 import { makeSupplierUsers } from "./e2e/users.js";
 import { resultsDir } from "./report.js";
 
@@ -74,20 +75,9 @@ class AlertReceiver {
   private waiting: { count: number; resolve: () => void } | null = null;
 
   async listen(): Promise<string> {
-    const server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on("data", (chunk: Buffer) => chunks.push(chunk));
-      request.on("end", () => {
-        this.take(Buffer.concat(chunks).toString("utf8"), performance.now());
-        response.writeHead(200).end();
-      });
-    });
-    server.keepAliveTimeout = 60_000;
-    this.server = server;
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const address = server.address();
-    if (!address || typeof address === "string") throw new Error("the receiver has no port");
-    return `http://127.0.0.1:${address.port}/`;
+    const pushes = await listenForPushes((xml) => this.take(xml, performance.now()));
+    this.server = pushes.server;
+    return pushes.url;
   }
 
   /** Resolves when `count` distinct alerts have arrived, or after `timeoutMs`. */

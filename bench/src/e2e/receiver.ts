@@ -8,6 +8,26 @@ import { requestKey } from "./client.js";
 const REQUEST_ID = /<sr:RequestID>([^<]+)</;
 const RESPONSE_CODE = /<sr:ResponseCode>([^<]+)</;
 
+/**
+ * An HTTP endpoint on loopback that takes what the gateway pushes (every 2xx is an acceptance):
+ * each body, as text, goes to `take`. Resolves to the server and its base URL.
+ */
+export async function listenForPushes(take: (xml: string) => void): Promise<{ server: Server; url: string }> {
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      take(Buffer.concat(chunks).toString("utf8"));
+      response.writeHead(200).end();
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  if (!address || typeof address === "string") throw new Error("the receiver has no port");
+  return { server, url: `http://127.0.0.1:${address.port}/` };
+}
+
 export interface Delivery {
   readonly at: number;
   readonly code: string;
@@ -22,20 +42,9 @@ export class Receiver {
 
   /** Starts listening; resolves to the base URL (append the user ID). */
   async listen(): Promise<string> {
-    const server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on("data", (chunk: Buffer) => chunks.push(chunk));
-      request.on("end", () => {
-        this.take(Buffer.concat(chunks).toString("utf8"));
-        response.writeHead(200).end();
-      });
-    });
-    server.keepAliveTimeout = 60_000;
-    this.server = server;
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const address = server.address();
-    if (!address || typeof address === "string") throw new Error("the receiver has no port");
-    return `http://127.0.0.1:${address.port}/users/`;
+    const pushes = await listenForPushes((xml) => this.take(xml));
+    this.server = pushes.server;
+    return `${pushes.url}users/`;
   }
 
   /** Resolves when the response to `key` has been delivered (at once if it already was), or after `timeoutMs` without it. */
