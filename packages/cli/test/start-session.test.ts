@@ -9,6 +9,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { formatRequestId, parseResponse } from "@opendcc/duis";
+import { writeFirmwareImage } from "@opendcc/gbcs";
 import { toBase64 } from "@opendcc/kernel";
 
 const main = resolve(dirname(fileURLToPath(import.meta.url)), "../dist/main.js");
@@ -146,6 +147,41 @@ async function runSession(output: string) {
   return (await getPrinted(url, deviceState!)) as { deviceId: string; tariff: { source: string; values: Record<string, unknown> } };
 }
 
+/**
+ * 11.1 Update Firmware through the transport `opendcc start` gives the gateway: I99, then the
+ * meter's Firmware Distribution Receipt alert (8F72) in the supplier's outbox.
+ */
+async function distributeFirmware(url: string): Promise<void> {
+  const image = writeFirmwareImage({ manufacturerCode: 0x4f44, imageType: 1, fileVersion: "00020001", headerString: "session", body: new TextEncoder().encode("an image") });
+  writeFileSync(join(cwd, "update-firmware.xml"), `<?xml version="1.0" encoding="UTF-8"?>
+<sr:Request xmlns:sr="http://www.dccinterface.co.uk/ServiceUserGateway" schemaVersion="5.2">
+  <sr:Header>
+    <sr:RequestID>90-B3-D5-1F-30-01-00-00:90-B3-D5-1F-30-00-00-02:1</sr:RequestID>
+    <sr:CommandVariant>8</sr:CommandVariant>
+    <sr:ServiceReference>11.1</sr:ServiceReference>
+    <sr:ServiceReferenceVariant>11.1</sr:ServiceReferenceVariant>
+  </sr:Header>
+  <sr:Body>
+    <sr:UpdateFirmware>
+      <sr:FirmwareImage>${toBase64(image)}</sr:FirmwareImage>
+      <sr:FirmwareVersion>00020001</sr:FirmwareVersion>
+      <sr:DeviceIDList>00-DB-12-34-56-78-90-A0</sr:DeviceIDList>
+    </sr:UpdateFirmware>
+  </sr:Body>
+</sr:Request>
+`);
+  const sent = await run(process.execPath, [main, "duis", "send", "update-firmware.xml", "--key", "data/keys/90b3d51f30010000-xml.key", "--cert", "data/keys/90b3d51f30010000-xml.pem", "--url", url], "duis send 11.1");
+  expect(firstLine(sent)).toMatchObject({ ok: true, responseCode: "I99" });
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const outbox = (await (await fetch(`${url}/admin/v1/users/${SUPPLIER}/outbox`)).json()) as Delivered[];
+    const receipt = outbox.map((e) => parseResponse(e.xml)).find((r) => r.body.kind === "DeviceAlertMessage" && r.body.alertCode === "8F72");
+    if (receipt) return;
+    if (Date.now() > deadline) throw new Error(`no firmware receipt alert in the outbox (${outbox.length} entries)`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 describe("opendcc start: the printed session against the emulated fleet", () => {
   it("reads the meter and changes its tariff as printed; a restart keeps keys, device state and history", async () => {
     const output = await startGateway();
@@ -157,6 +193,7 @@ describe("opendcc start: the printed session against the emulated fleet", () => 
     const after = await runSession(output);
     expect(after).toMatchObject({ deviceId: ESME, tariff: { source: "ECS01a" } });
     expect(after.tariff.values["20/0-0:13.0.0.255/7"]).toBeDefined();
+    await distributeFirmware(url);
     const supplierKey = readFileSync(join(cwd, "data/keys/90b3d51f30010000-ds.key"), "utf8");
     expect(await stopGateway()).toBe(0);
 
@@ -167,10 +204,10 @@ describe("opendcc start: the printed session against the emulated fleet", () => 
     const kept = (await (await fetch(`${restarted.url}/plugins/devices/devices/${ESME}`)).json()) as { tariff: unknown };
     expect(kept.tariff).toEqual(after.tariff);
     const outboxBefore = (await (await fetch(`${restarted.url}/admin/v1/users/${SUPPLIER}/outbox`)).json()) as unknown[];
-    expect(outboxBefore).toHaveLength(2);
+    expect(outboxBefore).toHaveLength(3);
     await runSession(again);
     const outboxAfter = (await (await fetch(`${restarted.url}/admin/v1/users/${SUPPLIER}/outbox`)).json()) as unknown[];
-    expect(outboxAfter).toHaveLength(4);
+    expect(outboxAfter).toHaveLength(5);
   }, 120_000);
 
   it("duis pre-command refuses an answer that carries no Pre-Command, saying why", () => {

@@ -242,7 +242,9 @@ async function startOnNode(port: number, dataDir: string, storeUrl: string | und
   const devices = estate.devices;
   const transport: DeviceTransport = {
     send: (command) => ((changed = true), devices.send(command)),
+    distributeFirmware: (distribution) => ((changed = true), devices.distributeFirmware(distribution)),
     onMessage: (receiver) => devices.onMessage((message) => ((changed = true), receiver(message))),
+    onHubConnected: (receiver) => devices.onHubConnected(receiver),
   };
   const saver = setInterval(() => {
     if (!changed) return;
