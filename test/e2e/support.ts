@@ -1,15 +1,16 @@
 // End-to-end support: the gateway of bench/src/e2e (the real DCC over HTTP, the devices plugin as
 // its transport, a fleet in the inventory with registration data) and, on the users' side, what a
 // service user has: a DUIS client, its outbox (pulled through the admin API), and the devices'
-// certificates from the SMKI route (for each user: Supplier A's, and Supplier B's when asked for), so that delivered GBCS responses are checked (MACs,
-// signatures) and decrypted as a user would.
+// certificates from the SMKI route (for each user: Supplier A's, and Supplier B's or the network
+// operator's when asked for), so that delivered GBCS responses are checked (MACs, signatures) and
+// decrypted as a user would.
 import { afterEach } from "vitest";
 import { parseResponse, type DuisResponse } from "@opendcc/duis";
 import { KeyRing, parseGbcs, readCertificate, TestSmki, type ParsedMessage } from "@opendcc/gbcs";
 import { importPublicKey, pemToDer } from "@opendcc/kernel";
 import { DuisClient, requestKey } from "../../bench/src/e2e/client.js";
 import { premisesDevices, startE2eGateway, type E2eGateway, type E2eGatewayOptions, type PremisesDevices } from "../../bench/src/e2e/gateway.js";
-import { makeSupplierUsers, SUPPLIER_B_PARTY, type E2eUser } from "../../bench/src/e2e/users.js";
+import { makeNetworkOperatorUser, makeSupplierUsers, SUPPLIER_B_PARTY, type E2eUser } from "../../bench/src/e2e/users.js";
 
 export { blockTariff, disableSupply, enableSupply, armSupply, readImportRegisters, topUp } from "../../bench/src/e2e/bodies.js";
 
@@ -34,6 +35,8 @@ export interface E2e {
   delivered(what: Awaiting, within?: number): Promise<Delivered>;
   /** Supplier B's user, when asked for (StartOptions.gainingSupplier). */
   readonly gaining: UserSide | null;
+  /** The network operator's user (90B3D51F30020000, role ED), when asked for (StartOptions.networkOperator). */
+  readonly networkOperator: UserSide | null;
 }
 
 export interface DeviceState {
@@ -70,6 +73,8 @@ export type Awaiting = string | { readonly alertCode: string } | { readonly dccA
 export interface StartOptions extends Partial<E2eGatewayOptions> {
   /** Adds a user of Supplier B (registered for nothing; the gaining supplier of a change of supplier). */
   readonly gainingSupplier?: boolean;
+  /** Adds the network operator's user, whose party the devices trust (it receives the ESMEs' ECS80 alerts). */
+  readonly networkOperator?: boolean;
 }
 
 const describeAwaited = (what: Awaiting) => (typeof what === "string" ? what : "alertCode" in what ? `alert ${what.alertCode}` : `DCC alert ${what.dccAlertCode}`);
@@ -85,12 +90,13 @@ function matches(response: DuisResponse, what: Awaiting): boolean {
 }
 
 export async function startE2e(options: StartOptions = {}): Promise<E2e> {
-  const { gainingSupplier, ...gatewayOptions } = options;
+  const { gainingSupplier, networkOperator, ...gatewayOptions } = options;
   const usersCa = await TestSmki.create("OpenDCC e2e users CA");
   const [user] = await makeSupplierUsers(1, usersCa);
   if (!user) throw new Error("no user");
   const [gaining] = gainingSupplier ? await makeSupplierUsers(1, usersCa, SUPPLIER_B_PARTY) : [];
-  const users = gaining ? [user, gaining] : [user];
+  const operator = networkOperator ? await makeNetworkOperatorUser(usersCa) : null;
+  const users = [user, ...(gaining ? [gaining] : []), ...(operator ? [operator] : [])];
   const gateway = await startE2eGateway({ premises: 4, store: "memory", prepaymentEvery: 2, ...gatewayOptions, users: users.map((u) => u.certificates) });
   running.push(gateway);
   const json = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
@@ -137,6 +143,7 @@ export async function startE2e(options: StartOptions = {}): Promise<E2e> {
   return {
     gateway, user, usersCa, client: first.client, premises: premisesDevices(0), json, delivered: first.delivered,
     gaining: gaining ? side(gaining) : null,
+    networkOperator: operator ? side(operator) : null,
     device: (deviceId) => json<DeviceState>("GET", `/plugins/devices/devices/${deviceId}`),
   };
 }

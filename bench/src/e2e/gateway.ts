@@ -2,9 +2,10 @@
 // DUIS codec, its checks, transform, the ACB's MAC), optionally on the embedded store in memory,
 // with the devices plugin as its device transport (design step 6), a provisioned fleet in the
 // Smart Metering Inventory with its device logs, registration data naming Supplier A for every
-// premises, and the supplier users. The CoS party (seed 003 paragraph 142) has its signing key and
-// the devices trust its certificate, so a gaining supplier's 6.23 runs end to end. Served over
-// HTTP by the Node entry, with its node:crypto ECDSA and node:http pushes.
+// premises, and the supplier users (and a network operator's when given: the devices trust every
+// user's party, so the ESMEs' ECS80 alerts reach it). The CoS party (seed 003 paragraph 142) has
+// its signing key and the devices trust its certificate, so a gaining supplier's 6.23 runs end to
+// end. Served over HTTP by the Node entry, with its node:crypto ECDSA and node:http pushes.
 import { COS_PARTY_ID, createDuisCodec, openDcc, userCertificateFromPem, type AnomalyThreshold, type Dcc, type GatewayStore } from "@opendcc/core";
 import { ACCESS_CONTROL_BROKER, KeyRing, TestSmki, type IssuedCertificate } from "@opendcc/gbcs";
 import { createDevicesPlugin, fleetEui, SLOTS, type DeviceEmulator } from "@opendcc/plugin-devices";
@@ -12,12 +13,12 @@ import { startPlugins } from "@opendcc/server";
 import { createNodePusher, nodeEcdsa, startNodeServer } from "@opendcc/server/node";
 import { SqlGatewayStore } from "@opendcc/store";
 import { openEmbedded } from "@opendcc/store/embedded";
-import { SUPPLIER_B_PARTY, SUPPLIER_PARTY, type UserCertificates } from "./users.js";
+import { NETWORK_OPERATOR_PARTY, SUPPLIER_B_PARTY, SUPPLIER_PARTY, type UserCertificates } from "./users.js";
 
 export const DCC_EUI = "90B3D51F30000002";
 /** SMKI remote party role of the Transitional CoS party (GBCS: 05). */
 const COS_ROLE_CODE = "05";
-const PARTY_NAMES: Readonly<Record<string, string>> = { [SUPPLIER_PARTY]: "Supplier A", [SUPPLIER_B_PARTY]: "Supplier B" };
+const PARTY_NAMES: Readonly<Record<string, string>> = { [SUPPLIER_PARTY]: "Supplier A", [SUPPLIER_B_PARTY]: "Supplier B", [NETWORK_OPERATOR_PARTY]: "Network Operator A" };
 /** The devices plugin's default fleet base (plugins/devices eui.ts). */
 const FLEET_BASE = 0x20000000;
 
@@ -25,7 +26,7 @@ export type E2eStore = "memory" | "embedded";
 
 export interface E2eGatewayOptions {
   readonly premises: number;
-  /** Every user is given the Import and Gas Supplier roles; parties are made from their party IDs. */
+  /** Users have their roles (the Import and Gas Supplier roles unless given); parties are made from their party IDs. */
   readonly users: readonly UserCertificates[];
   /** "memory": no store; "embedded": the embedded PostgreSQL (PGlite), in memory. */
   readonly store: E2eStore;
@@ -96,7 +97,7 @@ export async function startE2eGateway(options: E2eGatewayOptions): Promise<E2eGa
   for (const partyId of new Set([SUPPLIER_PARTY, ...options.users.map((u) => u.partyId)])) users.addParty({ partyId, name: PARTY_NAMES[partyId] ?? partyId });
   for (const user of options.users) {
     users.addUser({
-      userId: user.userId, partyId: user.partyId, roles: ["IS", "GS"], suspended: false,
+      userId: user.userId, partyId: user.partyId, roles: [...(user.roles ?? ["IS", "GS"])], suspended: false,
       certificates: [userCertificateFromPem(user.xml, "xml"), userCertificateFromPem(user.ds, "ds"), userCertificateFromPem(user.ka, "ka")],
     });
   }

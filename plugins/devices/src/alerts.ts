@@ -30,6 +30,10 @@ export const ALERT = {
   firmwareFailedVerification: 0x8f1c,
   /** The firmware version running changed (logged on activation). */
   firmwareChanged: 0x8f43,
+  /** A24 Supply Outage Restored: power came back after less than 3 minutes (ECS80, power.ts). */
+  supplyOutageRestored: 0x8f35,
+  /** A25 Supply Outage Restored - Outage >= 3 minutes (ECS80, power.ts). */
+  supplyOutageRestoredLong: 0x8f36,
 } as const;
 
 const SPECS: ReadonlyMap<number, AlertSpec> = new Map<number, AlertSpec>([
@@ -41,6 +45,8 @@ const SPECS: ReadonlyMap<number, AlertSpec> = new Map<number, AlertSpec>([
   [ALERT.supplyArmed, { row: "A28", critical: true }],
   [ALERT.utrnNotAuthentic, { row: null, critical: false }],
   [ALERT.utrnDuplicate, { row: null, critical: false }],
+  [ALERT.supplyOutageRestored, { row: "A24", critical: true }],
+  [ALERT.supplyOutageRestoredLong, { row: "A25", critical: true }],
 ]);
 
 export function alertSpec(code: number): AlertSpec {
@@ -57,3 +63,5 @@ export const FUTURE_DATED_GBZ = 0x00cd;
 /** Firmware Distribution Receipt Alerts: DLMS (ESME, CHF) and GBZ (gas) layouts (RTDS FDRA). */
 export const FIRMWARE_RECEIPT_DLMS = 0x00ce;
 export const FIRMWARE_RECEIPT_GBZ = 0x00cf;
+/** ECS80 Supply Outage Restore Alert from ESME: signed, to the network operator (RTDS ECS80 vector). */
+export const SUPPLY_OUTAGE_RESTORE = 0x0067;

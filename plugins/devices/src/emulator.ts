@@ -4,18 +4,19 @@
 import { ACCESS_CONTROL_BROKER, ASN1_MESSAGE_CODES, FirmwareImageError, KeyRing, TestSmki, checkUtrn, firmwareImageHash, parseGbcs, readFirmwareImage, type Header, type ParsedMessage } from "@opendcc/gbcs";
 import { FrameError, concatBytes, counterBytes, fromHex, parseFrame, sealBlock, toHex, type Frame } from "@opendcc/kernel";
 import type { DeviceRecord, DeviceTransport } from "@opendcc/plugin-sdk";
-import { ALERT, FIRMWARE_RECEIPT_DLMS, FIRMWARE_RECEIPT_GBZ, FUTURE_DATED_CREDENTIALS, FUTURE_DATED_DLMS, FUTURE_DATED_FIRMWARE, FUTURE_DATED_GBZ, GENERIC_CRITICAL, GENERIC_NON_CRITICAL, alertSpec } from "./alerts.js";
+import { ALERT, FIRMWARE_RECEIPT_DLMS, FIRMWARE_RECEIPT_GBZ, FUTURE_DATED_CREDENTIALS, FUTURE_DATED_DLMS, FUTURE_DATED_FIRMWARE, FUTURE_DATED_GBZ, GENERIC_CRITICAL, GENERIC_NON_CRITICAL, SUPPLY_OUTAGE_RESTORE, alertSpec } from "./alerts.js";
 import { checkCommand } from "./command-checks.js";
 import { halfHourProfile, meanRate } from "./consumption.js";
 import { Estate, FLAG, type DeviceSpec, type PendingCommand } from "./estate.js";
 import { SLOTS, fleetEui, normaliseEui } from "./eui.js";
 import { DeviceKeys, TrustStore, lazyCommandKeys, type CertificateInput, type DeviceCertificates, type TrustAnchorInput, type TrustedParty } from "./keys.js";
 import type { DeviceKind, WanState } from "./model.js";
+import { networkOperatorOf, powerCutsOf, restorationAlert, type PowerChange, type PowerEvent } from "./power.js";
 import { derGeneralizedTime, derInteger, derSequence } from "./protocol/asn1.js";
 import { notification } from "./protocol/dlms.js";
 import { deviceMessage, messageCodeBytes, zigbeeSeconds, type Protection } from "./protocol/frames.js";
 import { gbzAlert } from "./protocol/gbz.js";
-import { restoreEstate, saveEstate } from "./snapshot.js";
+import { restoreEstate, saveEstate, type HeldFirmware, type HeldMessage } from "./snapshot.js";
 import { replaceSupplier, type SupplierAnchors } from "./use-cases/credentials.js";
 import { ACTIVATION, activateFirmware, activationOutcome } from "./use-cases/firmware.js";
 import { refusal, useCaseFor, ZCL_STATUS, type CommandContext } from "./use-cases/index.js";
@@ -81,10 +82,10 @@ export class DeviceEmulator implements DeviceTransport {
   private hubConnected: ((chfId: string) => void) | null = null;
   private readonly running = new Set<Promise<unknown>>();
   private readonly alertChains = new Map<number, Promise<void>>();
-  /** Messages waiting for a hub's WAN to come back. */
-  private readonly outbox = new Map<number, { deviceId: string; gbcs: Uint8Array }[]>();
-  /** Firmware transfers the CSP holds for a hub whose WAN is down. */
-  private readonly firmwareHeld = new Map<number, (() => void)[]>();
+  /** Messages devices sent, waiting for their hub's WAN to come back (kept in snapshots). */
+  private readonly outbox = new Map<number, HeldMessage[]>();
+  /** Firmware images the CSP holds for a hub whose WAN is down: data, so snapshots keep them. */
+  private readonly firmwareHeld = new Map<number, HeldFirmware[]>();
   private readonly now: () => Date;
   private readonly log: (line: string) => void;
   private readonly random: () => number;
@@ -178,11 +179,49 @@ export class DeviceEmulator implements DeviceTransport {
   /** Sets a hub's WAN; a hub coming onto the WAN is reported to the DCC, as the CSP does. */
   setWan(hubId: string, state: WanState, latencyMs = 0): void {
     const hub = this.indexOf(hubId);
+    if (powerCutsOf(this.estate).isLost(hub)) {
+      // The hub is down (power.ts): the estate checks the setting, which takes effect when the power returns.
+      this.estate.setWan(hub, "none", latencyMs);
+      return powerCutsOf(this.estate).keepWan(hub, { state, latencyMs });
+    }
     const wasDown = this.estate.wanAt(hub).state === "none";
     this.estate.setWan(hub, state, latencyMs);
     if (state === "none") return;
     this.flush(hub);
     if (wasDown) this.hubConnected?.(this.estate.euiOf(hub));
+  }
+
+  /**
+   * Power lost or restored at a hub's premises (power.ts). Lost: the hub is off the WAN, its WAN
+   * setting kept. Restored: the setting comes back and each ESME on the hub logs and sends the
+   * signed ECS80 Supply Outage Restore Alert (0x8F35, or 0x8F36 after 3 minutes) to the network operator.
+   */
+  setPower(hubId: string, state: PowerEvent): PowerChange {
+    const hub = this.indexOf(hubId);
+    const eui = this.estate.euiOf(hub);
+    if (this.estate.kindAt(hub) !== "CHF") throw new Error(`${eui} is a ${this.estate.kindAt(hub)}, not a Communications Hub Function`);
+    const cuts = powerCutsOf(this.estate);
+    const now = this.now();
+    if (state === "lost") {
+      const wan = this.estate.wanAt(hub);
+      cuts.lose(hub, eui, wan, now);
+      this.estate.setWan(hub, "none", wan.latencyMs);
+      return { hubId: eui, state, lostAt: now.toISOString(), restoredAt: null, alert: null };
+    }
+    const outage = cuts.restore(hub, eui);
+    this.setWan(eui, outage.wan.state, outage.wan.latencyMs);
+    const alert = restorationAlert(outage.since, now);
+    const to = networkOperatorOf(this.trust);
+    if (!to) this.log(`devices: the devices on hub ${eui} trust no network operator, so no supply outage restore alert (${hex4(alert.code)}) was sent`);
+    const esmes = this.estate.hanOf(hub).filter((index) => this.estate.kindAt(index) === "ESME");
+    for (const index of esmes) {
+      this.estate.log(index, "events", alert.code, now);
+      if (to) this.track(this.sendAlert(index, to, SUPPLY_OUTAGE_RESTORE, true, alert.content));
+    }
+    return {
+      hubId: eui, state, lostAt: outage.since.toISOString(), restoredAt: now.toISOString(),
+      alert: { code: hex4(alert.code), deviceIds: esmes.map((index) => this.estate.euiOf(index)), to: to?.eui ?? null },
+    };
   }
 
   device(deviceId: string): DeviceView {
@@ -227,6 +266,7 @@ export class DeviceEmulator implements DeviceTransport {
 
   onMessage(receiver: Receiver): void {
     this.receiver = receiver;
+    this.flushConnected();
   }
 
   async send(command: { readonly requestId: string; readonly deviceId: string; readonly gbcs: Uint8Array }): Promise<void> {
@@ -247,6 +287,7 @@ export class DeviceEmulator implements DeviceTransport {
     if ((!useCase || !useCase.kinds.includes(kind)) && ASN1_MESSAGE_CODES.has(frame.messageCode)) {
       throw new Error(`the emulated ${kind} does not carry out message code ${hex4(frame.messageCode)} yet`);
     }
+    powerCutsOf(this.estate).check(hub, this.estate.euiOf(hub));
     const delay = this.wan.delay(hub);
     this.track(after(delay).then(() => this.process(index, command.gbcs, frame)));
   }
@@ -455,14 +496,17 @@ export class DeviceEmulator implements DeviceTransport {
     const hub = this.estate.hub[index] ?? -1;
     if (hub < 0) throw new Error(`${distribution.deviceId} is on no communications hub's HAN, so the WAN cannot reach it`);
     const image = distribution.image.slice();
-    const transfer = () => this.track(after(this.transferDelay(hub)).then(() => this.receiveFirmware(index, image)));
     if (this.estate.wanAt(hub).state === "none") {
       const held = this.firmwareHeld.get(hub) ?? [];
-      held.push(transfer);
+      held.push({ deviceId: this.estate.euiOf(index), image });
       this.firmwareHeld.set(hub, held);
     } else {
-      transfer();
+      this.transferFirmware(index, hub, image);
     }
+  }
+
+  private transferFirmware(index: number, hub: number, image: Uint8Array): void {
+    this.track(after(this.transferDelay(hub)).then(() => this.receiveFirmware(index, image)));
   }
 
   /**
@@ -532,24 +576,42 @@ export class DeviceEmulator implements DeviceTransport {
     for (const message of held) this.track(Promise.resolve().then(() => this.receiver?.(message)));
     const images = this.firmwareHeld.get(hub) ?? [];
     this.firmwareHeld.delete(hub);
-    for (const transfer of images) transfer();
+    for (const { deviceId, image } of images) this.transferFirmware(this.indexOf(deviceId), hub, image);
+  }
+
+  /** Flushes what a snapshot held for hubs it restored on the WAN (held only for hubs without). */
+  private flushConnected(): void {
+    for (const hub of new Set([...this.outbox.keys(), ...this.firmwareHeld.keys()])) {
+      if (this.estate.wanAt(hub).state !== "none") this.flush(hub);
+    }
   }
 
   // --- snapshots ----------------------------------------------------------------------------
 
-  /** The whole estate as msgpack bytes (snapshot.ts); keys included, trust anchors not. */
+  /**
+   * The whole estate as msgpack bytes (snapshot.ts); keys included, trust anchors not; with what
+   * the CSP holds for hubs whose WAN is down (devices' messages, firmware images).
+   */
   snapshot(): Uint8Array {
-    return saveEstate(this.estate);
+    return saveEstate(this.estate, { messages: this.outbox, firmware: this.firmwareHeld });
   }
 
-  /** Replaces the estate with a snapshot's. */
+  /**
+   * Replaces the estate, and what the CSP holds, with a snapshot's. What is held stays held until
+   * the hub's WAN comes back (setWan); for a hub restored on the WAN it goes at once, or as soon
+   * as there is a receiver (the gateway registers one after the restore in `opendcc start`).
+   */
   restore(bytes: Uint8Array): void {
-    this.estate = restoreEstate(bytes);
+    const { estate, csp } = restoreEstate(bytes);
+    this.estate = estate;
     this.keys = new DeviceKeys(this.estate, this.smki);
     this.wan = new Wan(this.estate, () => this.random());
     this.outbox.clear();
     this.firmwareHeld.clear();
+    for (const [hub, messages] of csp.messages) this.outbox.set(hub, [...messages]);
+    for (const [hub, images] of csp.firmware) this.firmwareHeld.set(hub, [...images]);
     this.wire();
+    if (this.receiver) this.flushConnected();
   }
 }
 

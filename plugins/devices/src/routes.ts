@@ -1,9 +1,10 @@
 // The plugin's HTTP surface, under /plugins/devices: certificates by EUI and key usage (as DCC
 // Boxed's SMKI service serves them, so users can verify device responses), device state, a
-// meter's profile data, and the WAN state of a hub.
+// meter's profile data, the WAN state of a hub, and the power at its premises.
 import type { Hono } from "hono";
 import type { DeviceEmulator } from "./emulator.js";
 import { WAN, type WanState } from "./model.js";
+import { POWER, PowerStateError, type PowerEvent } from "./power.js";
 
 export function deviceRoutes(router: Hono, devices: () => DeviceEmulator): void {
   const known = (eui: string) => {
@@ -55,5 +56,18 @@ export function deviceRoutes(router: Hono, devices: () => DeviceEmulator): void 
       return c.json({ error: (error as Error).message }, known(eui) ? 400 : 404);
     }
     return c.json(devices().device(eui).wan);
+  });
+
+  // Power lost or restored at the hub's premises (power.ts): restoration sends the ESMEs' ECS80 alerts.
+  router.post("/hubs/:eui/power", async (c) => {
+    const eui = c.req.param("eui");
+    const body = (await c.req.json().catch(() => null)) as { state?: unknown } | null;
+    if (!body || !POWER.includes(body.state as PowerEvent)) return c.json({ error: `state must be one of ${POWER.join(", ")}` }, 400);
+    try {
+      return c.json(devices().setPower(eui, body.state as PowerEvent));
+    } catch (error) {
+      const status = error instanceof PowerStateError ? 409 : known(eui) ? 400 : 404;
+      return c.json({ error: (error as Error).message }, status);
+    }
   });
 }
