@@ -49,7 +49,7 @@ describe("power at a premises over HTTP", () => {
     expect(gbcs).toMatchObject({
       cra: 3, originator: esme, recipient: operator.user.userId, messageCode: "0x0067", useCase: "ECS80",
       signed: true, protection: { checked: ["signature"] },
-      payload: { fields: { alertCode: "0x8F36", annex5Alert: "A25", items: [toSecond(lost.lostAt), toSecond(restored.restoredAt ?? "")] } },
+      payload: { fields: { alertCode: "0x8F36", annex5Alert: "A25", outageStartedAt: toSecond(lost.lostAt), supplyRestoredAt: toSecond(restored.restoredAt ?? "") } },
     });
     // It is the network operator's alert only, and it comes once.
     await expect(e2e.delivered({ alertCode: "8F36" }, 300)).rejects.toThrow(/nothing was delivered/);

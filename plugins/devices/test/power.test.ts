@@ -84,7 +84,7 @@ describe("power at a premises", () => {
     expect(alert).toMatchObject({
       form: "GeneralSigning", cra: 3, originator: ESME, recipient: NETWORK_OPERATOR, messageCode: "0x0067", useCase: "ECS80",
       signed: true, protection: { checked: ["signature"], unchecked: null },
-      payload: { fields: { alertCode: "0x8F36", annex5Alert: "A25", timestamp: iso(restoredAt), items: [iso(lostAt), iso(restoredAt)] } },
+      payload: { fields: { alertCode: "0x8F36", annex5Alert: "A25", timestamp: iso(restoredAt), outageStartedAt: iso(lostAt), supplyRestoredAt: iso(restoredAt) } },
     });
     // The signature covers the times: changing the outage's start breaks it.
     const tampered = (alert as Received).bytes.slice();

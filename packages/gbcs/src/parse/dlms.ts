@@ -257,8 +257,13 @@ function notification(apdu: DataNotification, context: PayloadContext): Fields {
   return { ...fields, items: rest.map((item) => protectedOrGeneric(item, undefined, context)) };
 }
 
-/** Message codes whose DLMS alert carries one octet string with a fixed layout. */
+/** Message codes whose DLMS alert carries octet strings with a fixed layout. */
 function specialAlert(messageCode: number, rest: readonly DlmsData[]): Fields | null {
+  // ECS80 Supply Outage Restore Alert: when the outage began and when the supply came back (two
+  // COSEM date-times, RTDS ECS80_NA_8F36).
+  if (messageCode === 0x0067 && rest.length === 2 && rest.every((item) => item.type === "octetString" && item.bytes.length === 12)) {
+    return { outageStartedAt: plain(rest[0] as DlmsData), supplyRestoredAt: plain(rest[1] as DlmsData) };
+  }
   const only = rest.length === 1 && rest[0]?.type === "octetString" ? rest[0] : null;
   if (!only) return null;
   switch (messageCode) {
