@@ -182,7 +182,7 @@ describeWithFixtures("GBZ payloads of the RTDS", () => {
     });
     const hash = parseGbzPayload(byName("FDRA-ZigBee").content, contextOf(byName("FDRA-ZigBee")));
     expect(hash.fields).toEqual({
-      alertCode: "0x8F72", alert: meaningOf(0x8f72), timestamp: "2015-01-01T00:00:00Z", calculatedFirmwareHash: "A1".repeat(32),
+      alertCode: "0x8F72", alert: meaningOf(0x8f72), timestamp: "2015-01-01T00:00:00Z", firmwareHash: "A1".repeat(32),
     });
     expect(parseGbzPayload(byName("MIIWA-ZigBee").content, contextOf(byName("MIIWA-ZigBee"))).fields).toEqual({
       alertCode: "0x81A0", alert: meaningOf(0x81a0), timestamp: "2015-01-01T00:00:00Z", integrityIssueCode: 5,

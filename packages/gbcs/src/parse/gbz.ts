@@ -59,7 +59,7 @@ function readSpecialAlert(cursor: GbzCursor, messageCode: number): Fields | null
       const tagAt = cursor.offset;
       if (cursor.u8("the firmware hash tag") !== 0x09) cursor.fail("firmware receipt alert: the hash must be an octet string (tag 09)", tagAt);
       const length = cursor.u8("the firmware hash length");
-      return { calculatedFirmwareHash: toHex(cursor.take(length, "the firmware hash")) };
+      return { firmwareHash: toHex(cursor.take(length, "the firmware hash")) };
     }
     case METER_INTEGRITY_WARNING: return { integrityIssueCode: cursor.beUint(2, "the meter integrity issue code") };
     default: return null;
