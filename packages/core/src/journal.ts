@@ -128,6 +128,10 @@ export class Journal {
   }
 
   private async flush(): Promise<void> {
+    // The first write waits for the end of this turn of the event loop, so that the requests
+    // handled in it share it: an embedded store answers within the turn, so without this each
+    // would commit alone. Later writes take what arrived while the previous one was in flight.
+    await nextTurn();
     while (this.waiters.length > 0) {
       const batch = this.pending;
       const waiters = this.waiters;
@@ -147,4 +151,10 @@ export class Journal {
     }
     this.flushing = null;
   }
+}
+
+/** Resolves after the current turn of the event loop: setImmediate where there is one (Node), else a zero timer. */
+function nextTurn(): Promise<void> {
+  const immediate = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
+  return new Promise((resolve) => (immediate ? immediate(resolve) : setTimeout(resolve, 0)));
 }

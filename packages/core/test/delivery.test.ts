@@ -89,7 +89,8 @@ describe("journal", () => {
     const second = journal.commit();
     const third = journal.commit();
     await Promise.all([first, second, third]);
-    expect(writes).toEqual([1, 2]);
+    // Asked for in one turn of the event loop, the three commits share one write.
+    expect(writes).toEqual([3]);
     fail = true;
     journal.append(change);
     await expect(journal.commit()).rejects.toThrow(/store failed.*disk full/);

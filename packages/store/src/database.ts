@@ -9,10 +9,22 @@
 //   json, jsonb                  <-> any JSON value; a parameter is always JSON.stringify'd, so
 //                                    a JS string becomes a JSON string (bigint -> its decimal text)
 
+/** A statement and its parameters, for a batch. */
+export interface Statement {
+  readonly sql: string;
+  readonly params?: readonly unknown[];
+}
+
 /** What runs SQL: the database itself, or one transaction. */
 export interface Executor {
   /** One statement, parameters bound as $1, $2, ...; resolves to its rows (empty for DML). */
   query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  /**
+   * Statements in order, their rows not wanted, as one round trip (embedded: one call into
+   * PostgreSQL; server: pipelined). On the database they are one transaction of their own (all
+   * or none, durable when it resolves); in a transaction, part of it.
+   */
+  batch(statements: readonly Statement[]): Promise<void>;
   /** One or more statements without parameters (simple query protocol): DDL, migrations. */
   exec(sql: string): Promise<void>;
 }

@@ -3,12 +3,13 @@
 // Node only (it reads and writes the directory with node:fs).
 import { AsyncLocalStorage } from "node:async_hooks";
 import { mkdirSync } from "node:fs";
-import { PGlite, type PGliteOptions, type Transaction } from "@electric-sql/pglite";
+import { PGlite, type PGliteOptions } from "@electric-sql/pglite";
 import { NodeFS } from "@electric-sql/pglite/nodefs";
 import { lockDataDir } from "./data-dir-lock.js";
 export { DataDirLockedError } from "./data-dir-lock.js";
-import { checkChannel, DatabaseClosedError, toSqlError, type Database, type Executor } from "./database.js";
+import { checkChannel, DatabaseClosedError, toSqlError, type Database, type Executor, type Statement } from "./database.js";
 import { SyncingNodeFS, syncingStartParams } from "./embedded-fs.js";
+import { EmbeddedSession } from "./embedded-session.js";
 import { oid, parseBytea, parseInt8, parseJson, serializeBytea, serializeInt8, serializeJson } from "./values.js";
 
 export type EmbeddedOptions =
@@ -69,6 +70,7 @@ export async function openEmbedded(options: EmbeddedOptions): Promise<EmbeddedDa
 }
 
 function wrap(pg: PGlite, dataDir: string | undefined, syncingFs: SyncingNodeFS | undefined, release: () => void): EmbeddedDatabase {
+  const session = new EmbeddedSession(pg);
   // PGlite is one connection: db.query awaited inside db.transaction would wait for the
   // transaction, which waits for it. Tell the caller instead of hanging.
   const inTransaction = new AsyncLocalStorage<true>();
@@ -89,54 +91,67 @@ function wrap(pg: PGlite, dataDir: string | undefined, syncingFs: SyncingNodeFS 
     },
     async query<Row>(sql: string, params: readonly unknown[] = []) {
       ready();
-      return runQuery<Row>(pg, sql, params);
+      return session.exclusive(() => sqlErrors(sql, session.query<Row>(sql, params)));
+    },
+    async batch(statements: readonly Statement[]) {
+      ready();
+      await session.exclusive(() => sqlErrors(statements, session.batch(statements)));
     },
     async exec(sql: string) {
       ready();
-      await runExec(pg, sql);
+      await session.exclusive(() => sqlErrors(sql, session.simple(sql)));
     },
     async transaction<T>(fn: (tx: Executor) => Promise<T>) {
       ready();
-      // If fn caught a failed statement's error and resolved, PGlite's COMMIT finds the transaction
-      // aborted and throws "rolled back instead of committed"; throw the statement's error instead,
-      // as the server adapter does.
-      let firstError: unknown;
-      const noting = <R>(work: Promise<R>): Promise<R> => work.catch((error: unknown) => {
-        firstError ??= error;
-        throw error;
+      return session.exclusive(async () => {
+        await sqlErrors("BEGIN", session.simple("BEGIN"));
+        // If fn caught a failed statement's error and resolved, COMMIT finds the transaction
+        // aborted and rolls back: throw the statement's error, as the server adapter does.
+        let firstError: unknown;
+        let finished = false;
+        const noting = <R>(sql: string | readonly Statement[], work: () => Promise<R>): Promise<R> => {
+          if (finished) return Promise.reject(new Error("this transaction has already finished"));
+          return sqlErrors(sql, work()).catch((error: unknown) => {
+            firstError ??= error;
+            throw error;
+          });
+        };
+        let value: T;
+        try {
+          value = await inTransaction.run(true, () => fn({
+            query: <Row>(sql: string, params: readonly unknown[] = []) => noting(sql, () => session.query<Row>(sql, params)),
+            batch: (statements: readonly Statement[]) => noting(statements, () => session.batch(statements)),
+            exec: (sql: string) => noting(sql, async () => void await session.simple(sql)),
+          }));
+        } catch (error) {
+          finished = true;
+          await sqlErrors("ROLLBACK", session.simple("ROLLBACK"));
+          throw error;
+        }
+        finished = true;
+        const outcome = await sqlErrors("COMMIT", session.simple("COMMIT"));
+        if (outcome === "ROLLBACK") throw firstError ?? new Error("the transaction was aborted and rolled back instead of committed");
+        return value;
       });
-      try {
-        return await pg.transaction((pgTx) =>
-          inTransaction.run(true, () =>
-            fn({
-              query: <Row>(sql: string, params: readonly unknown[] = []) => noting(runQuery<Row>(pgTx, sql, params)),
-              exec: (sql: string) => noting(runExec(pgTx, sql)),
-            }),
-          ),
-        );
-      } catch (error) {
-        if ((error as { code?: unknown }).code === "25P02" && firstError !== undefined) throw firstError;
-        throw toSqlError(error, "COMMIT");
-      }
     },
     async listen(channel: string, onMessage: (payload: string) => void) {
       checkChannel(channel);
       ready();
-      const unlisten = await pg.listen(channel, onMessage);
+      const unlisten = await session.exclusive(() => pg.listen(channel, onMessage));
       return async () => {
-        if (!closed) await unlisten();
+        if (!closed) await session.exclusive(() => unlisten());
       };
     },
     async notify(channel: string, payload: string) {
       checkChannel(channel);
       ready();
-      await runQuery(pg, "select pg_notify($1, $2)", [channel, payload]);
+      await session.exclusive(() => sqlErrors("select pg_notify($1, $2)", session.query("select pg_notify($1, $2)", [channel, payload])));
     },
     async close() {
       if (closed) return;
       closed = true;
       try {
-        await pg.close();
+        await session.exclusive(() => pg.close());
       } finally {
         release();
       }
@@ -144,19 +159,11 @@ function wrap(pg: PGlite, dataDir: string | undefined, syncingFs: SyncingNodeFS 
   };
 }
 
-async function runQuery<Row>(executor: PGlite | Transaction, sql: string, params: readonly unknown[]): Promise<Row[]> {
+/** PostgreSQL's errors as SqlError, naming the statement (the first of a batch). */
+async function sqlErrors<T>(sql: string | readonly Statement[], work: Promise<T>): Promise<T> {
   try {
-    // undefined is sent as NULL, as the server adapter does.
-    return (await executor.query<Row>(sql, params.map((value) => value ?? null))).rows;
+    return await work;
   } catch (error) {
-    throw toSqlError(error, sql);
-  }
-}
-
-async function runExec(executor: PGlite | Transaction, sql: string): Promise<void> {
-  try {
-    await executor.exec(sql);
-  } catch (error) {
-    throw toSqlError(error, sql);
+    throw toSqlError(error, typeof sql === "string" ? sql : `(a batch of ${sql.length}, the first) ${sql[0]?.sql ?? ""}`);
   }
 }

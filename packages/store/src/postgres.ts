@@ -2,7 +2,7 @@
 // `postgres` driver (porsager), which also runs on workerd over its TCP sockets. Imports nothing
 // from node: or from the embedded adapter, so an edge bundle of it stays small.
 import postgres from "postgres";
-import { checkChannel, DatabaseClosedError, toSqlError, type Database, type Executor } from "./database.js";
+import { checkChannel, DatabaseClosedError, toSqlError, type Database, type Executor, type Statement } from "./database.js";
 import { oid, parseBytea, parseInt8, parseJson, serializeBytea, serializeInt8, serializeJson } from "./values.js";
 
 export interface PostgresOptions {
@@ -54,6 +54,14 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
       ready();
       return runQuery<Row>(sql, text, params);
     },
+    async batch(statements: readonly Statement[]) {
+      ready();
+      if (statements.length === 0) return;
+      // BEGIN, the statements and COMMIT go out pipelined on one connection.
+      await sql.begin((tx) => runBatch(tx, statements)).catch((error: unknown) => {
+        throw toSqlError(error, (error as { query?: string }).query ?? "(batch)");
+      });
+    },
     async exec(text: string) {
       ready();
       await runExec(sql, text);
@@ -72,6 +80,10 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
             query: async <Row>(text: string, params: readonly unknown[] = []) => {
               open();
               return runQuery<Row>(tx, text, params);
+            },
+            batch: async (statements: readonly Statement[]) => {
+              open();
+              await runBatch(tx, statements);
             },
             exec: async (text: string) => {
               open();
@@ -113,16 +125,29 @@ type Sql = postgres.Sql | postgres.TransactionSql;
 
 async function runQuery<Row>(sql: Sql, text: string, params: readonly unknown[]): Promise<Row[]> {
   try {
-    // undefined is sent as NULL, as the embedded adapter does. Type 0 for every parameter: the
-    // server decides each one's type from the statement, as it does on the embedded store,
-    // instead of the driver guessing from the JS value (it would declare `true` boolean even for
-    // a jsonb column).
-    const untyped = params.map((value) => sql.typed((value ?? null) as never, 0));
     // A plain array: the driver's result rows carry extra properties (count, columns, ...).
-    return [...(await sql.unsafe(text, untyped))] as Row[];
+    return [...(await sql.unsafe(text, untyped(sql, params)))] as Row[];
   } catch (error) {
     throw toSqlError(error, text);
   }
+}
+
+/** The statements sent without waiting for each other's answers (the driver pipelines them), in a transaction. */
+async function runBatch(tx: postgres.TransactionSql, statements: readonly Statement[]): Promise<void> {
+  const sent = statements.map(({ sql, params = [] }) => tx.unsafe(sql, untyped(tx, params)).catch((error: unknown) => {
+    throw toSqlError(error, sql);
+  }));
+  // Every one settled before returning (a failure aborts the rest), the first failure thrown.
+  const settled = await Promise.allSettled(sent);
+  const failed = settled.find((outcome) => outcome.status === "rejected");
+  if (failed) throw failed.reason;
+}
+
+// undefined is sent as NULL, as the embedded adapter does. Type 0 for every parameter: the
+// server decides each one's type from the statement, as it does on the embedded store, instead
+// of the driver guessing from the JS value (it would declare `true` boolean even for a jsonb column).
+function untyped(sql: Sql, params: readonly unknown[]): never[] {
+  return params.map((value) => sql.typed((value ?? null) as never, 0)) as never[];
 }
 
 async function runExec(sql: Sql, text: string): Promise<void> {

@@ -15,8 +15,9 @@
 // commits later with a lower seq. A reader instead takes the rows of transactions below the
 // oldest one still running (pg_snapshot_xmin), which are all finished, and next time starts there.
 import type { AnomalyTotal, Change, CounterClaim, KeptCommand, OutboxMessage, Schedule, SharedStore } from "@opendcc/core";
-import type { Database, Executor } from "./database.js";
-import { apply, loadUser, storeUser, type StoredUser } from "./gateway-store.js";
+import type { Database, Executor, Statement } from "./database.js";
+import { writeChanges } from "./group-commit.js";
+import { loadUser, storeUser, type StoredUser } from "./stored-user.js";
 
 export interface SharedSettings {
   readonly instanceId: string;
@@ -50,17 +51,19 @@ export function sharedSettings(given: Partial<SharedSettings>): SharedSettings {
 // (summed in the store).
 type FeedChange = Exclude<Change, { kind: "audit" | "counter" | "anomaly" | "user" }> | { readonly kind: "user"; readonly user: StoredUser };
 
-export async function writeFeed(tx: Executor, origin: string, changes: readonly Change[]): Promise<void> {
+/** The feed row of a commit (null when nothing in it is for the others). */
+export function feedStatement(origin: string, changes: readonly Change[]): Statement | null {
   const feed: FeedChange[] = [];
   for (const change of changes) {
     if (change.kind === "audit" || change.kind === "counter" || change.kind === "anomaly") continue;
     feed.push(change.kind === "user" ? { kind: "user", user: storeUser(change.user) } : change);
   }
-  if (feed.length > 0) await tx.query("INSERT INTO gateway_feed (origin, changes) VALUES ($1, $2)", [origin, feed]);
+  if (feed.length === 0) return null;
+  return { sql: "INSERT INTO gateway_feed (origin, changes) VALUES ($1, $2)", params: [origin, feed] };
 }
 
 /** Adds the anomaly hits among `changes` to the shared counts, one row per user, SRV, window and bucket. */
-export async function writeAnomalyCounts(tx: Executor, changes: readonly Change[]): Promise<void> {
+export function anomalyCountsStatement(changes: readonly Change[]): Statement | null {
   const counts = new Map<string, number>();
   for (const change of changes) {
     if (change.kind !== "anomaly") continue;
@@ -70,13 +73,21 @@ export async function writeAnomalyCounts(tx: Executor, changes: readonly Change[
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
   }
-  if (counts.size === 0) return;
+  if (counts.size === 0) return null;
   // Sorted, so that two instances lock the same rows in the same order (no deadlock).
   const rows = [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, n]) => [...(JSON.parse(key) as [string, string, number, number]), n] as const);
-  await tx.query(`INSERT INTO gateway_anomaly_counts AS a (user_id, srv, window_ms, bucket, count)
-    SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::int[])
-    ON CONFLICT (user_id, srv, window_ms, bucket) DO UPDATE SET count = a.count + EXCLUDED.count`,
-  [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2]), rows.map((r) => r[3]), rows.map((r) => r[4])]);
+  return {
+    sql: `INSERT INTO gateway_anomaly_counts AS a (user_id, srv, window_ms, bucket, count)
+      SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::int[])
+      ON CONFLICT (user_id, srv, window_ms, bucket) DO UPDATE SET count = a.count + EXCLUDED.count`,
+    params: [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2]), rows.map((r) => r[3]), rows.map((r) => r[4])],
+  };
+}
+
+/** Writes changes made in a transaction of this store (a due schedule run, a release) with their feed row. */
+function writeShared(tx: Executor, origin: string, changes: readonly Change[]): Promise<void> {
+  const feed = feedStatement(origin, changes);
+  return writeChanges(tx, changes, feed ? [feed] : []);
 }
 
 export class PostgresSharedStore implements SharedStore {
@@ -137,12 +148,8 @@ export class PostgresSharedStore implements SharedStore {
       // (no longer due) when this statement next sees it.
       const due = await tx.query<{ record: Schedule }>("SELECT record FROM gateway_schedules WHERE next_run_at <= $1 ORDER BY next_run_at, id LIMIT 100 FOR UPDATE SKIP LOCKED", [now]);
       const written: Change[] = [];
-      for (const { record } of due) {
-        const changes = await run(record); // the schedule moved on, and its answer queued
-        for (const change of changes) await apply(tx, change);
-        written.push(...changes);
-      }
-      await writeFeed(tx, this.instanceId, written);
+      for (const { record } of due) written.push(...await run(record)); // the schedule moved on, and its answer queued
+      await writeShared(tx, this.instanceId, written);
       return written;
     });
   }
@@ -151,7 +158,8 @@ export class PostgresSharedStore implements SharedStore {
     return this.db.transaction(async (tx) => {
       const deleted = await tx.query("DELETE FROM gateway_kept_commands WHERE key = $1 RETURNING key", [key]);
       if (deleted.length === 0) return false;
-      await writeFeed(tx, this.instanceId, [{ kind: "commandReleased", key }]);
+      const feed = feedStatement(this.instanceId, [{ kind: "commandReleased", key }]) as Statement;
+      await tx.query(feed.sql, feed.params);
       return true;
     });
   }
@@ -163,12 +171,8 @@ export class PostgresSharedStore implements SharedStore {
       const due = await tx.query<{ key: string; record: Extract<KeptCommand, { state: "future-dated" }> }>(
         "SELECT key, record FROM gateway_kept_commands WHERE due_at <= $1 ORDER BY due_at, key LIMIT 100 FOR UPDATE SKIP LOCKED", [now]);
       const written: Change[] = [];
-      for (const { key, record } of due) {
-        const changes: Change[] = [{ kind: "commandReleased", key }, ...await run(record)];
-        for (const change of changes) await apply(tx, change);
-        written.push(...changes);
-      }
-      await writeFeed(tx, this.instanceId, written);
+      for (const { key, record } of due) written.push({ kind: "commandReleased", key }, ...await run(record));
+      await writeShared(tx, this.instanceId, written);
       return written;
     });
   }

@@ -130,6 +130,48 @@ for (const adapter of adapters()) {
       expect(await db.query("select count(*) as n from ledger")).toEqual([{ n: 0n }]);
     });
 
+    it("runs a batch in order as one transaction of its own", async () => {
+      await db.exec("create table trail (id bigserial primary key, note text not null, doc jsonb)");
+      await db.batch([
+        { sql: "insert into trail (note, doc) values ($1, $2)", params: ["first", { n: 1 }] },
+        { sql: "insert into trail (note) select unnest($1::text[])", params: [["second", "third"]] },
+        { sql: "update trail set note = note || '!' where note = $1", params: ["first"] },
+      ]);
+      expect(await db.query("select id, note, doc from trail order by id")).toEqual([
+        { id: 1n, note: "first!", doc: { n: 1 } }, { id: 2n, note: "second", doc: null }, { id: 3n, note: "third", doc: null },
+      ]);
+      // A failing statement: none of the batch lands, and its error is the statement's.
+      await expect(db.batch([
+        { sql: "insert into trail (note) values ($1)", params: ["lost"] },
+        { sql: "insert into trail (id, note) values ($1, $2)", params: [1, "duplicate"] },
+        { sql: "insert into trail (note) values ($1)", params: ["lost too"] },
+      ])).rejects.toMatchObject({ name: "SqlError", code: "23505" });
+      expect(await db.query("select count(*) as n from trail")).toEqual([{ n: 3n }]);
+      await db.batch([]);
+    });
+
+    it("runs a batch inside a transaction as part of it", async () => {
+      await db.exec("create table trail (note text not null)");
+      await expect(db.transaction(async (tx) => {
+        await tx.batch([{ sql: "insert into trail values ($1)", params: ["a"] }, { sql: "insert into trail values ($1)", params: ["b"] }]);
+        expect(await tx.query("select count(*) as n from trail")).toEqual([{ n: 2n }]);
+        throw new Error("abort");
+      })).rejects.toThrow("abort");
+      await db.transaction((tx) => tx.batch([{ sql: "insert into trail values ($1)", params: ["c"] }]));
+      expect(await db.query("select note from trail")).toEqual([{ note: "c" }]);
+    });
+
+    it("runs a statement again after its table changed shape (a prepared statement is not stale)", async () => {
+      await db.exec("create table shape (a int); insert into shape values (1)");
+      expect(await db.query("select * from shape where a = $1", [1])).toEqual([{ a: 1 }]);
+      await db.exec("alter table shape add column b text default 'x'");
+      expect(await db.query("select * from shape where a = $1", [1])).toEqual([{ a: 1, b: "x" }]);
+      await db.batch([{ sql: "insert into shape values ($1)", params: [2] }]);
+      await db.exec("alter table shape drop column b");
+      await db.batch([{ sql: "insert into shape values ($1)", params: [3] }]);
+      expect(await db.query("select * from shape order by a")).toEqual([{ a: 1 }, { a: 2 }, { a: 3 }]);
+    });
+
     it("refuses a transaction's executor once the transaction has finished", async () => {
       let leaked: Parameters<Parameters<Database["transaction"]>[0]>[0] | undefined;
       await db.transaction(async (tx) => {

@@ -42,7 +42,7 @@ describe("entry points", () => {
 
   it("keeps the server driver out of the embedded adapter", async () => {
     const metafile = await bundle(join(src, "embedded.ts"), join(dir, "embedded.js"), "node");
-    expect(ownSources(metafile)).toEqual(["data-dir-lock.ts", "database.ts", "embedded-fs.ts", "embedded.ts", "values.ts"]);
+    expect(ownSources(metafile)).toEqual(["data-dir-lock.ts", "database.ts", "embedded-fs.ts", "embedded-session.ts", "embedded.ts", "values.ts"]);
     const imports = Object.values(metafile.outputs).flatMap((output) => output.imports.map((i) => i.path));
     expect([...new Set(imports.filter((path) => !path.startsWith("node:")))].sort()).toEqual(["@electric-sql/pglite", "@electric-sql/pglite/nodefs"]);
   });
