@@ -2,19 +2,15 @@
 // and its response parses with @opendcc/gbcs (MAC or signature checked, blocks decrypted) and has
 // the RTDS response's bytes where there is one.
 import { beforeEach, describe, expect, it } from "vitest";
-import { parseFrame, toHex } from "@opendcc/kernel";
+import { toHex } from "@opendcc/kernel";
 import { firmwareImageHash, writeFirmwareImage, type FirmwareImageSpec } from "@opendcc/gbcs";
-import { CHF, ESME, GPF, GSME, IHD, SUPPLIER, testEstate, type TestEstate } from "./support.js";
+import { CHF, ESME, GPF, GSME, IHD, SUPPLIER, testEstate, type TestEstate, contentOf } from "./support.js";
 
 let t: TestEstate;
 beforeEach(async () => {
   t = await testEstate();
 });
 
-const contentOf = (message: Uint8Array) => {
-  const frame = parseFrame(message);
-  return toHex(message.subarray(frame.content.offset, frame.content.offset + frame.content.length));
-};
 const period = (start: string, end: string) => [{ name: "ReadLogPeriod", children: [{ name: "StartDateTime", text: start }, { name: "EndDateTime", text: end }] }];
 const profileRead = { name: "ReadActiveImportProfileData" };
 

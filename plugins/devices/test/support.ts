@@ -2,7 +2,7 @@
 // prepayment KA keys; a network operator), one premises with the RTDS device IDs, a clock the
 // test moves, and a command builder that does what the gateway does (transform, sign, MAC).
 import { ACCESS_CONTROL_BROKER, KeyRing, TestSmki, parseGbcs, readCertificate, signPreCommand, transformRequest, type DeviceType, type ParsedMessage, type ServiceNode } from "@opendcc/gbcs";
-import { concatBytes, importPublicKey, sharedSecret, wrapApdu, type EcKeyPair } from "@opendcc/kernel";
+import { concatBytes, importPublicKey, parseFrame, sharedSecret, toHex, wrapApdu, type EcKeyPair } from "@opendcc/kernel";
 import { DeviceEmulator } from "../src/index.js";
 
 export const SUPPLIER = "90B3D51F30010000";
@@ -113,4 +113,10 @@ export async function testEstate(): Promise<TestEstate> {
     },
   });
   return estate;
+}
+
+/** A message's payload (its content field), as hex. */
+export function contentOf(message: Uint8Array): string {
+  const frame = parseFrame(message);
+  return toHex(message.subarray(frame.content.offset, frame.content.offset + frame.content.length));
 }

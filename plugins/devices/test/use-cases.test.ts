@@ -3,18 +3,13 @@
 // has exactly the bytes of the RTDS response (the test estate uses the RTDS device and party IDs).
 import { beforeEach, describe, expect, it } from "vitest";
 import { generateUtrn } from "@opendcc/gbcs";
-import { encode, fromHex, parseFrame, sharedSecret, toHex, wrapApdu, concatBytes } from "@opendcc/kernel";
-import { ESME, GSME, IHD, GPF, SUPPLIER, testEstate, type TestEstate } from "./support.js";
+import { encode, fromHex, parseFrame, sharedSecret, wrapApdu, concatBytes } from "@opendcc/kernel";
+import { ESME, GSME, IHD, GPF, SUPPLIER, testEstate, type TestEstate, contentOf } from "./support.js";
 
 let t: TestEstate;
 beforeEach(async () => {
   t = await testEstate();
 });
-
-const contentOf = (message: Uint8Array) => {
-  const frame = parseFrame(message);
-  return toHex(message.subarray(frame.content.offset, frame.content.offset + frame.content.length));
-};
 
 describe("register reads", () => {
   it("ECS17b: the import register, encrypted for the supplier, laid out as the RTDS response", async () => {

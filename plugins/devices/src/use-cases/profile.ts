@@ -14,10 +14,9 @@
 import { DLMS, encode } from "@opendcc/kernel";
 import { halfHourProfile, meanRate } from "../consumption.js";
 import { ROLE } from "../model.js";
-import { ACCESS, RESULT, accessResponse } from "../protocol/dlms.js";
 import { cosemDateTime, zigbeeSeconds } from "../protocol/frames.js";
 import { SERVER_PROFILE_WIDE, defaultResponse, gbzPayload } from "../protocol/gbz.js";
-import { gasMeter, protectionParameters } from "./registers.js";
+import { gasMeter, protectedResponse } from "./registers.js";
 import { at, defineUseCase, list, type CommandContext } from "./types.js";
 
 const HALF_HOUR = 1800;
@@ -50,15 +49,7 @@ export const ECS22b = defineUseCase({
       w.dlmsStructure(1).dlmsArray(entries.length);
       for (const [time, wh] of entries) w.dlmsStructure(2).dlmsOctets(time).dlmsNumber(DLMS.uint32, wh);
     });
-    const block = await context.seal(plaintext);
-    return accessResponse(context.header.counter, [{
-      choice: ACCESS.action, result: RESULT.success,
-      data: (w) => {
-        w.dlmsStructure(2);
-        protectionParameters(w, context);
-        w.dlmsOctets(block);
-      },
-    }]);
+    return protectedResponse(context, plaintext);
   },
 });
 

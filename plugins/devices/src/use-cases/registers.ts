@@ -17,14 +17,23 @@ function scaled(w: GbcsWriter, value: number, unit: number): void {
 }
 
 /**
- * The protection parameters a protected response repeats: transaction-id, device, party, agreed
- * key. (Written inside the response's encode, so it must not call the kernel's encoder itself.)
+ * A protected read's response (gbcs.md 7): the Data Protection object's action answer, with the
+ * protection parameters the response repeats (transaction-id, device, party, agreed key) and the
+ * plaintext sealed for the requesting party.
  */
-export function protectionParameters(w: GbcsWriter, context: CommandContext): void {
+export async function protectedResponse(context: CommandContext, plaintext: Uint8Array): Promise<Uint8Array> {
+  const block = await context.seal(plaintext);
   const transactionId = concatBytes(Uint8Array.of(0x04), counterBytes(context.header.counter));
-  w.dlmsArray(1).dlmsStructure(2).dlmsNumber(DLMS.enum, 2).dlmsStructure(5);
-  w.dlmsOctets(transactionId).dlmsOctets(fromHex(context.header.recipient)).dlmsOctets(fromHex(context.sender.eui)).dlmsOctets(new Uint8Array(0));
-  w.dlmsStructure(2).dlmsNumber(DLMS.enum, 2).dlmsStructure(2).dlmsOctets(Uint8Array.of(0x02)).dlmsOctets(new Uint8Array(0));
+  return accessResponse(context.header.counter, [{
+    choice: ACCESS.action, result: RESULT.success,
+    data: (w) => {
+      w.dlmsStructure(2);
+      w.dlmsArray(1).dlmsStructure(2).dlmsNumber(DLMS.enum, 2).dlmsStructure(5);
+      w.dlmsOctets(transactionId).dlmsOctets(fromHex(context.header.recipient)).dlmsOctets(fromHex(context.sender.eui)).dlmsOctets(new Uint8Array(0));
+      w.dlmsStructure(2).dlmsNumber(DLMS.enum, 2).dlmsStructure(2).dlmsOctets(Uint8Array.of(0x02)).dlmsOctets(new Uint8Array(0));
+      w.dlmsOctets(block);
+    },
+  }]);
 }
 
 export const ECS17b = defineUseCase({
@@ -36,15 +45,7 @@ export const ECS17b = defineUseCase({
       scaled(w, wh, UNIT.wh);
       scaled(w, wh * REACTIVE_SHARE, UNIT.varh);
     });
-    const block = await context.seal(plaintext);
-    return accessResponse(context.header.counter, [{
-      choice: ACCESS.action, result: RESULT.success,
-      data: (w) => {
-        w.dlmsStructure(2);
-        protectionParameters(w, context);
-        w.dlmsOctets(block);
-      },
-    }]);
+    return protectedResponse(context, plaintext);
   },
 });
 
