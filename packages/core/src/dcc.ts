@@ -260,23 +260,15 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
   });
 
   let transport: DeviceTransport | undefined;
-  // RequestIDs (as text) of released quarantined requests whose outcome is not yet queued: a
-  // device's response to one waits for it, so that the user sees the outcome first.
-  const outcomesAhead = new Map<string, Promise<void>>();
   const deviceServices = new DeviceServices({
     keys: options.commandKeys ?? { brokerSecret: async () => null },
     transport: () => transport,
     events, now, kept, inventory, users,
     deliver: (userId, response) => deliver(userId, response),
     queue: (userId, response) => {
-      const enqueue = () => {
-        const queued = options.codec.writeResponse(response).then((xml) => void delivery.enqueue(userId, xml));
-        journal.prepare(queued);
-        void queued.then(() => journal.commit()).then(pump, () => undefined);
-      };
-      const ahead = response.requestId && outcomesAhead.get(formatRequestId(response.requestId));
-      if (ahead) void ahead.then(enqueue);
-      else enqueue();
+      const queued = options.codec.writeResponse(response).then((xml) => void delivery.enqueue(userId, xml));
+      journal.prepare(queued);
+      void queued.then(() => journal.commit()).then(pump, () => undefined);
     },
     alert: (userId, alert) => alertUser(userId, alert),
     acbCounter: clockAcbCounter(now),
@@ -310,9 +302,18 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
   }
 
   // Responses are written (signed) concurrently but join a user's outbox in the order they were
-  // handed over, so that a device's alerts reach the user in the order the device sent them.
+  // handed over, so that a device's alerts reach the user in the order the device sent them. A
+  // device's response to a released quarantined request waits until the release's own outcome
+  // has joined (releaseQuarantined), so that the user sees the outcome first.
   const outboxTails = new Map<string, Promise<void>>();
+  const outcomesAhead = new Map<string, Promise<void>>();
   async function deliver(userId: string, response: GatewayResponse): Promise<void> {
+    const ahead = response.requestId ? outcomesAhead.get(formatRequestId(response.requestId)) : undefined;
+    if (ahead) await ahead;
+    await deliverInOrder(userId, response);
+  }
+
+  async function deliverInOrder(userId: string, response: GatewayResponse): Promise<void> {
     const written = options.codec.writeResponse(response);
     const queued = (outboxTails.get(userId) ?? Promise.resolve()).then(async () => void delivery.enqueue(userId, await written));
     const tail = queued.catch(() => undefined);
@@ -340,7 +341,7 @@ export async function openDcc(options: DccOptions): Promise<Dcc> {
     outcomesAhead.set(held.requestId, new Promise((resolve) => (queued = resolve)));
     try {
       const response = await gateway.release(held);
-      await deliver(held.userId, response);
+      await deliverInOrder(held.userId, response);
       return response;
     } finally {
       outcomesAhead.delete(held.requestId);

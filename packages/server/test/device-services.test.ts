@@ -28,6 +28,8 @@ class MeterOnTheWan implements DeviceTransport {
   readonly received: Uint8Array[] = [];
   /** When set, responses wait here until released (a slow WAN). */
   held: (() => void)[] | null = null;
+  /** Answers before send() returns (a WAN faster than the gateway). */
+  immediate = false;
   /** The GBZ payload the meter answers with (default: a read-attributes response). */
   answerHex = "010901010702000D08000100000025010000000000";
   private receiver: ((message: { deviceId: string; gbcs: Uint8Array }) => void) | null = null;
@@ -43,6 +45,7 @@ class MeterOnTheWan implements DeviceTransport {
     const secret = await sharedSecret(meter.privateKey, supplierKa.publicKey);
     const answer = () => this.receiver?.({ deviceId: GSME, gbcs: wrapApdu(secret, response) });
     if (this.held) this.held.push(answer);
+    else if (this.immediate) answer();
     else queueMicrotask(answer);
   }
 
@@ -86,6 +89,22 @@ describe("a non-critical device service", () => {
     const delivered = outbox.map((m) => parseResponse(m.xml)).find((r) => r.body.kind === "ResponseMessage" && r.body.content?.kind === "GBCSPayload");
     expect(delivered?.header).toMatchObject({ responseCode: "I0", requestId: { originator: SUPPLIER, target: GSME, counter } });
     expect(delivered?.body).toMatchObject({ serviceReferenceVariant: "4.1.1" });
+  });
+
+  it("released from quarantine, its outcome (I99) reaches the user before the device's answer, however fast the device", async () => {
+    const transport = new MeterOnTheWan();
+    transport.immediate = true;
+    gateway.dcc.useTransport(transport);
+    await gateway.admin("PUT", "/anomaly/thresholds", [{ userId: SUPPLIER, srv: "4.1.1", windowMs: 60_000, limit: 0 }]);
+    expect((await send(1)).code).toBe("E44");
+    const [held] = await (await gateway.admin("GET", "/quarantine")).json() as { id: number }[];
+    const released = await (await gateway.admin("POST", `/quarantine/${held?.id}/release`)).json() as { responseCode: string };
+    expect(released.responseCode).toBe("I99");
+    expect(transport.received).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const outbox = await (await gateway.admin("GET", `/users/${SUPPLIER}/outbox`)).json() as { xml: string }[];
+    const answers = outbox.map((m) => parseResponse(m.xml)).filter((r) => r.body.kind === "ResponseMessage" && r.header.requestId?.counter === counter);
+    expect(answers.map((r) => r.header.responseCode)).toEqual(["I99", "I0"]);
   });
 
   it("is returned for local delivery (CV 2: I0 LocalCommand) without touching the WAN", async () => {
